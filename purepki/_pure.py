@@ -1,0 +1,296 @@
+"""The default backend: Python integers for RSA, the ``ecdsa`` package for EC.
+
+RSA signing uses the Chinese Remainder Theorem with multiplicative
+blinding (RFC 8017 section 5.1.2, note 2), and checks the result with the
+public exponent before returning it, so a fault in one CRT half cannot
+leak a factor. RSA verification computes the encoded message that a valid
+signature must produce and compares the two in constant time; it never
+parses padding (RFC 8017 section 8.2.2 step 3 and 4).
+
+ECDSA uses ``ecdsa``'s RFC 6979 deterministic nonces. Native ``ecdsa`` key
+objects are built once per key value and cached, with the verifying keys
+precomputed on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import secrets
+from typing import Any, Callable
+
+import ecdsa
+import ecdsa.util
+
+from purepki import _primes
+from purepki.algorithms import (
+    HashAlgorithm,
+    SignatureAlgorithm,
+    SignatureScheme,
+)
+from purepki.curves import P256, P384, P521, Curve
+from purepki.errors import (
+    InvalidSignature,
+    UnsupportedAlgorithm,
+    UnsupportedReason,
+)
+from purepki.keys import (
+    ECPrivateKey,
+    ECPublicKey,
+    PrivateKey,
+    PublicKey,
+    RSAPrivateKey,
+    RSAPublicKey,
+)
+
+_ECDSA_CURVES = {
+    P256.name: ecdsa.NIST256p,
+    P384.name: ecdsa.NIST384p,
+    P521.name: ecdsa.NIST521p,
+}
+
+
+def _ecdsa_curve(curve: Curve) -> Any:
+    try:
+        return _ECDSA_CURVES[curve.name]
+    except KeyError:
+        raise UnsupportedAlgorithm(
+            f"the pure backend does not support curve {curve.name}",
+            UnsupportedReason.CURVE,
+        ) from None
+
+
+def _hash_function(algorithm: HashAlgorithm) -> Callable[..., Any]:
+    constructor: Callable[..., Any] = getattr(hashlib, algorithm.hashlib_name)
+    return constructor
+
+
+@functools.lru_cache(maxsize=128)
+def _signing_key(key: ECPrivateKey) -> Any:
+    return ecdsa.SigningKey.from_secret_exponent(
+        key.d, curve=_ecdsa_curve(key.curve)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _verifying_key(key: ECPublicKey) -> Any:
+    curve = _ecdsa_curve(key.curve)
+    point = ecdsa.ellipticcurve.PointJacobi(
+        curve.curve, key.x, key.y, 1, curve.order, generator=False
+    )
+    verifying = ecdsa.VerifyingKey.from_public_point(
+        point, curve=curve, validate_point=False
+    )
+    verifying.precompute(lazy=True)
+    return verifying
+
+
+# --- RSA arithmetic --------------------------------------------------------
+
+
+def emsa_pkcs1_v15(digest: bytes, algorithm: HashAlgorithm, size: int) -> bytes:
+    """Encode a digest as EMSA-PKCS1-v1_5 (RFC 8017 section 9.2).
+
+    Raises:
+        InvalidSignature: The modulus is too short for the encoding.
+    """
+    digest_info = algorithm.digest_info_prefix + digest
+    padding = size - len(digest_info) - 3
+    if padding < 8:
+        raise InvalidSignature()
+    return b"\x00\x01" + b"\xff" * padding + b"\x00" + digest_info
+
+
+def _mgf1(seed: bytes, length: int, algorithm: HashAlgorithm) -> bytes:
+    """MGF1 (RFC 8017 appendix B.2.1)."""
+    output = bytearray()
+    counter = 0
+    while len(output) < length:
+        output += algorithm.digest(seed + counter.to_bytes(4, "big"))
+        counter += 1
+    return bytes(output[:length])
+
+
+def emsa_pss_encode(
+    digest: bytes, em_bits: int, algorithm: SignatureAlgorithm
+) -> bytes:
+    """Encode a digest as EMSA-PSS with a random salt (RFC 8017 9.1.1)."""
+    hash_length = algorithm.hash.digest_size
+    salt_length = algorithm.pss_salt_length
+    em_length = (em_bits + 7) // 8
+    if em_length < hash_length + salt_length + 2:
+        raise UnsupportedAlgorithm(
+            "RSA key too short for this PSS salt length",
+            UnsupportedReason.KEY_SIZE,
+        )
+    salt = secrets.token_bytes(salt_length)
+    h = algorithm.hash.digest(b"\x00" * 8 + digest + salt)
+    padding = b"\x00" * (em_length - salt_length - hash_length - 2)
+    db = padding + b"\x01" + salt
+    mask = _mgf1(h, em_length - hash_length - 1, algorithm.pss_mgf_hash)
+    masked = bytearray(a ^ b for a, b in zip(db, mask))
+    masked[0] &= 0xFF >> (8 * em_length - em_bits)
+    return bytes(masked) + h + b"\xbc"
+
+
+def emsa_pss_verify(
+    digest: bytes, encoded: bytes, em_bits: int, algorithm: SignatureAlgorithm
+) -> bool:
+    """Check an EMSA-PSS encoding (RFC 8017 section 9.1.2)."""
+    hash_length = algorithm.hash.digest_size
+    salt_length = algorithm.pss_salt_length
+    em_length = (em_bits + 7) // 8
+    if len(encoded) != em_length:
+        return False
+    if em_length < hash_length + salt_length + 2 or encoded[-1] != 0xBC:
+        return False
+    masked = encoded[: em_length - hash_length - 1]
+    h = encoded[em_length - hash_length - 1 : -1]
+    top_bits = 8 * em_length - em_bits
+    if top_bits and masked[0] >> (8 - top_bits):
+        return False
+    mask = _mgf1(h, len(masked), algorithm.pss_mgf_hash)
+    db = bytearray(a ^ b for a, b in zip(masked, mask))
+    db[0] &= 0xFF >> top_bits
+    zeros = em_length - hash_length - salt_length - 2
+    if any(db[:zeros]) or db[zeros] != 1:
+        return False
+    salt = bytes(db[len(db) - salt_length :]) if salt_length else b""
+    expected = algorithm.hash.digest(b"\x00" * 8 + digest + salt)
+    return hmac.compare_digest(expected, h)
+
+
+def rsa_private_operation(key: RSAPrivateKey, message: int) -> int:
+    """Compute message^d mod n through the CRT, with blinding.
+
+    A random r blinds the input as message * r^e, so the timing of the
+    exponentiations does not depend on ``message``; the result is
+    multiplied by r^-1. The result is checked with the public exponent.
+
+    Raises:
+        ArithmeticError: The check failed (a computation fault).
+    """
+    n = key.n
+    while True:
+        r = secrets.randbelow(n - 2) + 2
+        try:
+            r_inverse = pow(r, -1, n)
+        except ValueError:  # pragma: no cover - r shares a factor with n
+            continue
+        break
+    blinded = message * pow(r, key.e, n) % n
+    s1 = pow(blinded, key.dp, key.p)
+    s2 = pow(blinded, key.dq, key.q)
+    h = key.qinv * (s1 - s2) % key.p
+    signature = (s2 + h * key.q) * r_inverse % n
+    if pow(signature, key.e, n) != message:
+        raise ArithmeticError("RSA signature failed its consistency check")
+    return signature
+
+
+class PureBackend:
+    """Backend on Python integers and the ``ecdsa`` package."""
+
+    name = "pure"
+
+    def generate_rsa_key(
+        self, bits: int, public_exponent: int
+    ) -> RSAPrivateKey:
+        """Generate an RSA key as FIPS 186-5 appendix A.1.3 describes."""
+        while True:
+            p, q = _primes.generate_rsa_primes(bits, public_exponent)
+            key = RSAPrivateKey.from_primes(p, q, public_exponent)
+            # FIPS 186-5 appendix A.1.1: d > 2^(nlen/2).
+            if key.d.bit_length() > bits // 2:
+                return key
+
+    def generate_ec_key(self, curve: Curve) -> ECPrivateKey:
+        """Generate an EC key with a uniform secret in 1 to n-1."""
+        secret = secrets.randbelow(curve.n - 1) + 1
+        x, y = self.ec_public_point(curve, secret)
+        return ECPrivateKey(curve, secret, x, y)
+
+    def ec_public_point(self, curve: Curve, secret: int) -> tuple[int, int]:
+        """Return secret * G in affine coordinates."""
+        point = _ecdsa_curve(curve).generator * secret
+        return int(point.x()), int(point.y())
+
+    def sign(
+        self, key: PrivateKey, data: bytes, algorithm: SignatureAlgorithm
+    ) -> bytes:
+        """Sign with RSA PKCS#1 v1.5 or PSS, or deterministic ECDSA."""
+        if isinstance(key, ECPrivateKey):
+            return _signing_key(key).sign_deterministic(  # type: ignore[no-any-return]
+                data,
+                hashfunc=_hash_function(algorithm.hash),
+                sigencode=ecdsa.util.sigencode_der,
+            )
+        size = (key.n.bit_length() + 7) // 8
+        digest = algorithm.hash.digest(data)
+        if algorithm.scheme is SignatureScheme.RSA_PSS:
+            encoded = emsa_pss_encode(digest, key.n.bit_length() - 1,
+                                      algorithm)
+        else:
+            encoded = emsa_pkcs1_v15(digest, algorithm.hash, size)
+        message = int.from_bytes(encoded, "big")
+        return rsa_private_operation(key, message).to_bytes(size, "big")
+
+    def verify(
+        self,
+        key: PublicKey,
+        signature: bytes,
+        data: bytes,
+        algorithm: SignatureAlgorithm,
+    ) -> None:
+        """Verify an RSA or ECDSA signature; raise InvalidSignature."""
+        if isinstance(key, ECPublicKey):
+            self._verify_ecdsa(key, signature, data, algorithm)
+        else:
+            self._verify_rsa(key, signature, data, algorithm)
+
+    @staticmethod
+    def _verify_ecdsa(
+        key: ECPublicKey,
+        signature: bytes,
+        data: bytes,
+        algorithm: SignatureAlgorithm,
+    ) -> None:
+        digest = algorithm.hash.digest(data)
+        try:
+            valid = _verifying_key(key).verify_digest(
+                signature,
+                digest,
+                sigdecode=ecdsa.util.sigdecode_der,
+                allow_truncate=True,
+            )
+        except (ecdsa.BadSignatureError, ecdsa.der.UnexpectedDER):
+            raise InvalidSignature() from None
+        if not valid:  # pragma: no cover - ecdsa raises instead
+            raise InvalidSignature()
+
+    @staticmethod
+    def _verify_rsa(
+        key: RSAPublicKey,
+        signature: bytes,
+        data: bytes,
+        algorithm: SignatureAlgorithm,
+    ) -> None:
+        size = (key.n.bit_length() + 7) // 8
+        s = int.from_bytes(signature, "big")
+        if s >= key.n:
+            raise InvalidSignature()
+        encoded = pow(s, key.e, key.n).to_bytes(size, "big")
+        digest = algorithm.hash.digest(data)
+        if algorithm.scheme is SignatureScheme.RSA_PSS:
+            em_bits = key.n.bit_length() - 1
+            if len(encoded) > (em_bits + 7) // 8:
+                if encoded[0]:
+                    raise InvalidSignature()
+                encoded = encoded[1:]
+            if not emsa_pss_verify(digest, encoded, em_bits, algorithm):
+                raise InvalidSignature()
+            return
+        expected = emsa_pkcs1_v15(digest, algorithm.hash, size)
+        if not hmac.compare_digest(expected, encoded):
+            raise InvalidSignature()

@@ -1,0 +1,222 @@
+"""Checks and encodings around signatures that every backend shares.
+
+Key objects call these before handing a signature to a backend, so the
+rules below hold whichever backend does the arithmetic:
+
+- An ECDSA signature is accepted only as exact DER ``Ecdsa-Sig-Value``
+  (RFC 3279 section 2.2.3) with 0 < r, s < n: it is decoded, re-encoded and
+  compared, so no BER variant and no trailing byte slips through.
+- An RSA signature must be exactly as long as the modulus (RFC 8017
+  section 8.2.2 step 1).
+- Nothing is signed with MD5 or SHA-1; MD5 signatures are not verified.
+- An id-RSASSA-PSS key is used only with PSS and within its parameters
+  (RFC 4055 section 3.1).
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from purepki.algorithms import (
+    WEAK_HASHES,
+    HashAlgorithm,
+    SignatureAlgorithm,
+    SignatureScheme,
+)
+from purepki.errors import (
+    InvalidSignature,
+    UnsupportedAlgorithm,
+    UnsupportedReason,
+)
+from purepki.keys import (
+    ECPrivateKey,
+    ECPublicKey,
+    RSAPrivateKey,
+    RSAPublicKey,
+)
+
+Key = Union[RSAPrivateKey, RSAPublicKey, ECPrivateKey, ECPublicKey]
+
+_CURVE_HASHES = {
+    "P-256": HashAlgorithm.SHA256,
+    "P-384": HashAlgorithm.SHA384,
+    "P-521": HashAlgorithm.SHA512,
+}
+
+
+def default_algorithm(key: Key) -> SignatureAlgorithm:
+    """Return the algorithm a key signs with when none is given: SHA-256
+    for RSA (PKCS#1 v1.5, or PSS for a PSS-only key), and the hash that
+    matches the curve for ECDSA (RFC 5480 section 4)."""
+    if isinstance(key, (ECPrivateKey, ECPublicKey)):
+        return SignatureAlgorithm(
+            SignatureScheme.ECDSA, _CURVE_HASHES[key.curve.name]
+        )
+    public = key if isinstance(key, RSAPublicKey) else key.public_key()
+    if public.pss_only:
+        if public.pss is not None:
+            return SignatureAlgorithm(
+                SignatureScheme.RSA_PSS,
+                public.pss.hash,
+                salt_length=public.pss.salt_length,
+                mgf_hash=public.pss.mgf_hash,
+            )
+        return SignatureAlgorithm(SignatureScheme.RSA_PSS,
+                                  HashAlgorithm.SHA256)
+    return SignatureAlgorithm(
+        SignatureScheme.RSA_PKCS1V15, HashAlgorithm.SHA256
+    )
+
+
+def _check_scheme(key: Key, algorithm: SignatureAlgorithm) -> None:
+    is_ec = isinstance(key, (ECPrivateKey, ECPublicKey))
+    wants_ec = algorithm.scheme is SignatureScheme.ECDSA
+    if is_ec != wants_ec:
+        kind = "EC" if is_ec else "RSA"
+        raise UnsupportedAlgorithm(
+            f"{algorithm.scheme.value} cannot be used with an {kind} key",
+            UnsupportedReason.SIGNATURE_ALGORITHM,
+        )
+
+
+def check_sign(key: Key, algorithm: SignatureAlgorithm) -> None:
+    """Check that ``key`` may sign with ``algorithm``.
+
+    Raises:
+        UnsupportedAlgorithm: Wrong scheme for the key, a weak hash, or a
+            curve that purepki only verifies on.
+    """
+    _check_scheme(key, algorithm)
+    if algorithm.hash in WEAK_HASHES:
+        raise UnsupportedAlgorithm(
+            f"purepki does not sign with {algorithm.hash.display}; use "
+            "SHA-256 or stronger",
+            UnsupportedReason.HASH,
+        )
+    if isinstance(key, ECPrivateKey) and not key.curve.can_sign:
+        raise UnsupportedAlgorithm(
+            f"purepki verifies but does not sign on {key.curve.name}",
+            UnsupportedReason.CURVE,
+        )
+    if isinstance(key, RSAPrivateKey) and key.key_size < 2048:
+        raise UnsupportedAlgorithm(
+            f"purepki does not sign with {key.key_size}-bit RSA keys; "
+            "use 2048 bits or more",
+            UnsupportedReason.KEY_SIZE,
+        )
+
+
+def _check_verify_hash(algorithm: SignatureAlgorithm) -> None:
+    if algorithm.hash is HashAlgorithm.MD5:
+        raise UnsupportedAlgorithm(
+            "MD5 signatures are not verified (RFC 6151 section 2)",
+            UnsupportedReason.HASH,
+        )
+
+
+def check_rsa_verify(
+    key: RSAPublicKey, signature: bytes, algorithm: SignatureAlgorithm
+) -> None:
+    """Check what can be checked of an RSA signature before arithmetic.
+
+    Raises:
+        InvalidSignature: The signature has the wrong length, or a PSS key
+            is used outside its parameters.
+        UnsupportedAlgorithm: Wrong scheme for the key, or MD5.
+    """
+    _check_scheme(key, algorithm)
+    _check_verify_hash(algorithm)
+    if len(signature) != (key.n.bit_length() + 7) // 8:
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    if key.pss_only and not _pss_allowed(key, algorithm):
+        raise InvalidSignature()
+
+
+def _pss_allowed(key: RSAPublicKey, algorithm: SignatureAlgorithm) -> bool:
+    if algorithm.scheme is not SignatureScheme.RSA_PSS:
+        return False
+    if key.pss is None:
+        return True
+    return (
+        algorithm.hash is key.pss.hash
+        and algorithm.pss_mgf_hash is key.pss.mgf_hash
+        and algorithm.pss_salt_length >= key.pss.salt_length
+    )
+
+
+def check_ecdsa_verify(
+    key: ECPublicKey, signature: bytes, algorithm: SignatureAlgorithm
+) -> None:
+    """Check the scheme, the hash and the exact DER of an ECDSA signature.
+
+    Raises:
+        InvalidSignature: The signature is not exact DER or r or s is out
+            of range.
+        UnsupportedAlgorithm: Wrong scheme for the key, or MD5.
+    """
+    _check_scheme(key, algorithm)
+    _check_verify_hash(algorithm)
+    decode_ecdsa_signature(signature, key.curve.n)
+
+
+def _read_der_integer(data: bytes, position: int) -> tuple[int, int]:
+    if data[position] != 0x02:
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    length = data[position + 1]
+    if length >= 0x80:
+        # Neither r nor s of a curve up to P-521 needs a long-form length.
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    start = position + 2
+    end = start + length
+    if length == 0 or end > len(data):
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    return int.from_bytes(data[start:end], "big", signed=True), end
+
+
+def decode_ecdsa_signature(signature: bytes, order: int) -> tuple[int, int]:
+    """Decode a DER ``Ecdsa-Sig-Value`` strictly.
+
+    Args:
+        signature: The encoded signature.
+        order: The curve order n.
+
+    Returns:
+        (r, s), each in 1 to n-1.
+
+    Raises:
+        InvalidSignature: The encoding is not exact DER, or r or s is out
+            of range.
+    """
+    try:
+        if signature[0] != 0x30:
+            raise InvalidSignature(InvalidSignature.ENCODING)
+        position = 2 if signature[1] < 0x80 else 3
+        r, position = _read_der_integer(signature, position)
+        s, position = _read_der_integer(signature, position)
+    except IndexError:
+        raise InvalidSignature(InvalidSignature.ENCODING) from None
+    if encode_ecdsa_signature(r, s) != signature:
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    if not (0 < r < order and 0 < s < order):
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    return r, s
+
+
+def _der_integer(value: int) -> bytes:
+    content = value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True)
+    return b"\x02" + bytes([len(content)]) + content
+
+
+def encode_ecdsa_signature(r: int, s: int) -> bytes:
+    """Encode (r, s) as a DER ``Ecdsa-Sig-Value``.
+
+    Raises:
+        ValueError: r or s is negative or too large for any supported
+            curve.
+    """
+    if r < 0 or s < 0 or max(r, s).bit_length() > 528:
+        raise ValueError("ECDSA r and s must be non-negative and fit P-521")
+    body = _der_integer(r) + _der_integer(s)
+    if len(body) < 0x80:
+        return b"\x30" + bytes([len(body)]) + body
+    return b"\x30\x81" + bytes([len(body)]) + body
