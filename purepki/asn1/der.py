@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pyasn1.codec.der import decoder as _pyasn1_decoder
 from pyasn1.codec.der import encoder as _pyasn1_encoder
@@ -106,12 +106,14 @@ class Node:
         offset: Offset of the first identifier octet.
         header_length: Octets of identifier and length.
         length: Octets of content.
+        end: Offset just past the element.
         children: Child elements of a constructed element, else empty.
     """
 
     __slots__ = (
         "children",
         "constructed",
+        "end",
         "header_length",
         "length",
         "number",
@@ -134,6 +136,7 @@ class Node:
         self.offset = offset
         self.header_length = header_length
         self.length = length
+        self.end = offset + header_length + length
         self.children: list[Node] = []
 
     @property
@@ -141,17 +144,12 @@ class Node:
         """Offset of the first content octet."""
         return self.offset + self.header_length
 
-    @property
-    def end(self) -> int:
-        """Offset just past the element."""
-        return self.offset + self.header_length + self.length
-
     def content(self, data: bytes) -> bytes:
         """Return the content octets of this element within ``data``."""
         return data[self.content_offset : self.end]
 
     def describe(self) -> str:
-        """Return the tag in ASN.1 notation, such as ``[0]`` or ``SEQUENCE``."""
+        """Return the tag in ASN.1 notation (``[0]``, ``SEQUENCE``)."""
         return describe_tag(self.tag_class, self.number)
 
     def __repr__(self) -> str:
@@ -236,8 +234,15 @@ def _scan(
     stack: list[Node] = []
     root: Optional[Node] = None
     position = 0
+    limit = size
+    bad_forms = _BAD_UNIVERSAL_OCTETS
+    checks = _CONTENT_CHECKS_BY_OCTET
     while True:
-        limit = stack[-1].end if stack else size
+        first = data[position] if position < limit else -1
+        if first in bad_forms:
+            _check_universal_form(
+                first & 0x1F, bool(first & 0x20), position, stack
+            )
         node = _read_header(data, position, limit, stack)
         if stack:
             stack[-1].children.append(node)
@@ -248,12 +253,20 @@ def _scan(
                 reason = f"nesting deeper than {max_depth} levels"
                 raise _ScanError(reason, node.offset, stack, limit=True)
             stack.append(node)
-            position = node.content_offset
+            position = node.offset + node.header_length
+            limit = node.end
         else:
-            _check_primitive(data, node, stack)
+            checker = checks.get(first)
+            if checker is not None:
+                problem = checker(
+                    data[position + node.header_length : node.end]
+                )
+                if problem is not None:
+                    raise _ScanError(problem, node.offset, [*stack, node])
             position = node.end
-        while stack and position == stack[-1].end:
+        while stack and position == limit:
             stack.pop()
+            limit = stack[-1].end if stack else size
         if not stack:
             break
 
@@ -277,8 +290,8 @@ def _read_header(
     number = first & 0x1F
     if number == 0x1F:
         number, position = _read_high_tag(data, position, limit, stack)
-    if tag_class == CLASS_UNIVERSAL:
-        _check_universal_form(number, constructed, start, stack)
+        if tag_class == CLASS_UNIVERSAL:
+            _check_universal_form(number, constructed, start, stack)
 
     if position >= limit:
         raise _ScanError("length octets are missing", start, stack)
@@ -309,8 +322,9 @@ def _read_header(
             "(truncated input?)"
         )
         raise _ScanError(reason, start, stack)
-    return Node(tag_class, constructed, number, start, position - start,
-                length)
+    return Node(
+        tag_class, constructed, number, start, position - start, length
+    )
 
 
 def _read_high_tag(
@@ -349,14 +363,6 @@ def _check_universal_form(
         raise _ScanError(reason, offset, stack)
     if not constructed and number in _CONSTRUCTED_ONLY:
         raise _ScanError(f"{name} must be constructed", offset, stack)
-
-
-def _check_primitive(data: bytes, node: Node, stack: list[Node]) -> None:
-    if node.tag_class != CLASS_UNIVERSAL:
-        return
-    reason = check_content(node.number, node.content(data))
-    if reason is not None:
-        raise _ScanError(reason, node.offset, stack + [node])
 
 
 def check_content(number: int, content: bytes) -> Optional[str]:
@@ -431,8 +437,7 @@ def _check_oid(content: bytes) -> Optional[str]:
         return "OBJECT IDENTIFIER arc is not in its shortest form"
     if _LONG_ARC.search(content):
         return (
-            "OBJECT IDENTIFIER arc is longer than "
-            f"{MAX_OID_ARC_OCTETS} octets"
+            f"OBJECT IDENTIFIER arc is longer than {MAX_OID_ARC_OCTETS} octets"
         )
     return None
 
@@ -524,7 +529,7 @@ def _show_time(content: bytes) -> str:
     return f"{text!r} (which is {utc:%Y-%m-%d %H:%M:%S}Z)"
 
 
-_CONTENT_CHECKS = {
+_CONTENT_CHECKS: dict[int, Callable[[bytes], Optional[str]]] = {
     1: _check_boolean,
     2: _check_integer,
     3: _check_bit_string,
@@ -538,210 +543,289 @@ _CONTENT_CHECKS = {
     30: _check_bmp,
 }
 
+# The same checks keyed by the identifier octet of a primitive universal
+# element, and the identifier octets of universal elements in a form DER
+# forbids, so the scanner tests each element with one lookup.
+_CONTENT_CHECKS_BY_OCTET = dict(_CONTENT_CHECKS)
+_BAD_UNIVERSAL_OCTETS = frozenset(
+    {0x00, 0x20}
+    | {number | 0x20 for number in _PRIMITIVE_ONLY}
+    | {number for number in _CONSTRUCTED_ONLY}
+)
+
 
 # --- Matching the element tree with a pyasn1 schema -----------------------
+#
+# A schema is compiled once into a _Plan: the explicit tag wrappers, the
+# element's own tag, and the plans of its fields, elements or alternatives.
+# Plans of nested schema objects are cached by object identity (the cache
+# holds the objects, so an identity is never reused); the plan of the
+# top-level schema, which callers create per call, is built fresh.
+
+_ANY, _CHOICE, _FIELDS, _ELEMENTS, _PRIMITIVE = range(5)
+
+
+class _Field:
+    __slots__ = ("name", "optional", "plan")
+
+    def __init__(self, name: str, plan: _Plan, optional: bool) -> None:
+        self.name = name
+        self.plan = plan
+        self.optional = optional
+
+
+class _Plan:
+    __slots__ = (
+        "alternatives",
+        "content_number",
+        "element",
+        "fields",
+        "kind",
+        "own",
+        "wrappers",
+    )
+
+    def __init__(self) -> None:
+        self.kind = _ANY
+        self.wrappers: tuple[tuple[int, int], ...] = ()
+        self.own: Optional[tuple[int, int]] = None
+        self.fields: tuple[_Field, ...] = ()
+        self.element: Optional[_Plan] = None
+        self.alternatives: tuple[tuple[str, _Plan], ...] = ()
+        self.content_number: Optional[int] = None
+
+    def accepts(self, tag: tuple[int, int]) -> bool:
+        """Tell whether an element with ``tag`` can start this value."""
+        if self.wrappers:
+            return self.wrappers[0] == tag
+        if self.own is not None:
+            return self.own == tag
+        if self.kind == _CHOICE:
+            return any(plan.accepts(tag) for _, plan in self.alternatives)
+        return True
+
+    def expected(self) -> str:
+        """Describe the tags this value can start with."""
+        first = self.wrappers[0] if self.wrappers else self.own
+        if first is not None:
+            return describe_tag(*first)
+        if self.kind == _CHOICE:
+            return " or ".join(
+                plan.expected() for _, plan in self.alternatives
+            )
+        return "any element"
+
+
+_PLANS: dict[int, tuple[Any, _Plan]] = {}
+
+
+def _plan_of(schema: Any) -> _Plan:
+    cached = _PLANS.get(id(schema))
+    if cached is not None:
+        return cached[1]
+    plan = _Plan()
+    _PLANS[id(schema)] = (schema, plan)
+    _fill_plan(plan, schema)
+    return plan
+
+
+def _fill_plan(plan: _Plan, schema: Any) -> None:
+    tags = tuple((t.tagClass >> 6, t.tagId) for t in schema.tagSet.superTags)
+    if isinstance(schema, (univ.Choice, univ.Any)):
+        plan.wrappers = tuple(reversed(tags))
+        if isinstance(schema, univ.Choice):
+            plan.kind = _CHOICE
+            plan.alternatives = tuple(
+                (named.name, _plan_of(named.asn1Object))
+                for named in schema.componentType.namedTypes
+            )
+        return
+    plan.wrappers = tuple(reversed(tags[1:]))
+    plan.own = tags[0]
+    if isinstance(schema, (univ.SequenceOf, univ.SetOf)):
+        plan.kind = _ELEMENTS
+        plan.element = _plan_of(schema.componentType)
+    elif isinstance(schema, (univ.Sequence, univ.Set)):
+        plan.kind = _FIELDS
+        plan.fields = tuple(
+            _Field(
+                named.name,
+                _plan_of(named.asn1Object),
+                bool(named.isOptional or named.isDefaulted),
+            )
+            for named in schema.componentType.namedTypes
+        )
+    else:
+        plan.kind = _PRIMITIVE
+        base = schema.tagSet.baseTag
+        if base.tagClass == 0 and tags[0][0] != CLASS_UNIVERSAL:
+            plan.content_number = base.tagId
+
+
+def _root_plan(schema: Any) -> _Plan:
+    plan = _Plan()
+    _fill_plan(plan, schema)
+    return plan
 
 
 class _SchemaMismatch(Exception):
-    def __init__(self, reason: str, node: Node, path: str) -> None:
+    def __init__(self, reason: str, node: Node) -> None:
         super().__init__(reason)
         self.reason = reason
         self.node = node
-        self.path = path
 
 
-def _tag_layers(schema: Any) -> tuple[list[tuple[int, int]], Any]:
-    """Split a schema's tags into explicit wrappers and its own tag.
-
-    Returns the wrappers outermost first, each as (class, number), and the
-    element's own tag, or ``None`` for an untagged CHOICE or ANY, which
-    take the tag of their content.
-    """
-    tags = [(t.tagClass >> 6, t.tagId) for t in schema.tagSet.superTags]
-    if isinstance(schema, (univ.Choice, univ.Any)):
-        return list(reversed(tags)), None
-    return list(reversed(tags[1:])), tags[0]
-
-
-def _accepts(schema: Any, node: Node) -> bool:
-    """Tell whether ``node``'s tag can start a value of ``schema``."""
-    wrappers, own = _tag_layers(schema)
-    if wrappers:
-        return wrappers[0] == (node.tag_class, node.number)
-    if own is not None:
-        return own == (node.tag_class, node.number)
-    if isinstance(schema, univ.Choice):
-        return any(
-            _accepts(named.asn1Object, node)
-            for named in schema.componentType.namedTypes
-        )
-    return True
-
-
-def _expected(schema: Any) -> str:
-    wrappers, own = _tag_layers(schema)
-    first = wrappers[0] if wrappers else own
-    if first is not None:
-        return describe_tag(*first)
-    if isinstance(schema, univ.Choice):
-        names = [
-            _expected(named.asn1Object)
-            for named in schema.componentType.namedTypes
-        ]
-        return " or ".join(names)
-    return "any element"
-
-
-def _join(path: str, name: str) -> str:
+def _join(path: Optional[str], name: str) -> Optional[str]:
+    if path is None:
+        return None
     return f"{path}.{name}" if path else name
 
 
-def _match_fields(
-    schema: Any, children: list[Node], path: str, parent: Node
-) -> list[tuple[Any, str]]:
-    """Pair the children of a SEQUENCE or SET with the schema's fields.
+def _pair_fields(
+    plan: _Plan, children: list[Node], path: Optional[str]
+) -> tuple[list[tuple[_Plan, Optional[str]]], int]:
+    """Pair the children of a SEQUENCE or SET with the plan's fields.
 
-    Returns (schema, path) for each child, in order; checks that no
-    required field is missing only when ``parent`` is complete.
+    Returns the (plan, path) of each child and the number of fields up to
+    the last one matched. Raises :class:`_SchemaMismatch` for a required
+    field that a child skips or a child after the last field; does not
+    check that required fields after the last child are present.
     """
-    fields = list(schema.componentType.namedTypes)
-    pairs: list[tuple[Any, str]] = []
+    fields = plan.fields
+    pairs: list[tuple[_Plan, Optional[str]]] = []
     index = 0
     for child in children:
+        tag = (child.tag_class, child.number)
         while index < len(fields):
             field = fields[index]
             index += 1
-            if _accepts(field.asn1Object, child):
-                pairs.append((field.asn1Object, _join(path, field.name)))
+            if field.plan.accepts(tag):
+                pairs.append((field.plan, _join(path, field.name)))
                 break
-            if not (field.isOptional or field.isDefaulted):
+            if not field.optional:
                 reason = (
-                    f"expected {_expected(field.asn1Object)} for field "
+                    f"expected {field.plan.expected()} for field "
                     f"'{field.name}', found {child.describe()}"
                 )
-                raise _SchemaMismatch(reason, child, _join(path, field.name))
+                raise _SchemaMismatch(reason, child)
         else:
             reason = f"unexpected {child.describe()} after the last field"
-            raise _SchemaMismatch(reason, child, path)
-    return pairs
+            raise _SchemaMismatch(reason, child)
+    return pairs, index
 
 
-def _check_required(schema: Any, node: Node, path: str, matched: int) -> None:
-    fields = list(schema.componentType.namedTypes)
-    for field in fields[matched:]:
-        if not (field.isOptional or field.isDefaulted):
+def _check_required(plan: _Plan, node: Node, matched: int) -> None:
+    for field in plan.fields[matched:]:
+        if not field.optional:
             reason = f"required field '{field.name}' is missing"
-            raise _SchemaMismatch(reason, node, _join(path, field.name))
+            raise _SchemaMismatch(reason, node)
 
 
-def _child_schemas(
-    schema: Any, node: Node, path: str
-) -> list[tuple[Any, str]]:
-    if isinstance(schema, (univ.SequenceOf, univ.SetOf)):
-        element = schema.componentType
-        return [
-            (element, f"{path}[{i}]") for i in range(len(node.children))
-        ]
-    return _match_fields(schema, node.children, path, node)
+def _walk(
+    plan: _Plan,
+    node: Node,
+    data: bytes,
+    path: Optional[str],
+    where: list[Optional[str]],
+) -> None:
+    """Check ``node`` against ``plan``; raise :class:`_SchemaMismatch`.
 
-
-def _walk(schema: Any, node: Node, path: str, data: bytes) -> None:
-    """Check ``node`` against ``schema``; raise :class:`_SchemaMismatch`."""
-    wrappers, own = _tag_layers(schema)
-    for wrapper in wrappers:
+    With a ``path``, records the path of the element being checked in
+    ``where[0]``, so a mismatch can be located; without one the walk
+    builds no strings.
+    """
+    if path is not None:
+        where[0] = path
+    for wrapper in plan.wrappers:
         if wrapper != (node.tag_class, node.number):
-            reason = f"expected {describe_tag(*wrapper)}, found {node.describe()}"
-            raise _SchemaMismatch(reason, node, path)
+            reason = (
+                f"expected {describe_tag(*wrapper)}, found {node.describe()}"
+            )
+            raise _SchemaMismatch(reason, node)
         if not node.constructed or len(node.children) != 1:
             reason = f"explicit tag {node.describe()} must hold one element"
-            raise _SchemaMismatch(reason, node, path)
+            raise _SchemaMismatch(reason, node)
         node = node.children[0]
 
-    if isinstance(schema, univ.Any):
+    kind = plan.kind
+    if kind == _ANY:
         return
-    if isinstance(schema, univ.Choice):
-        for named in schema.componentType.namedTypes:
-            if _accepts(named.asn1Object, node):
-                _walk(named.asn1Object, node, path, data)
+    tag = (node.tag_class, node.number)
+    if kind == _CHOICE:
+        for _, alternative in plan.alternatives:
+            if alternative.accepts(tag):
+                _walk(alternative, node, data, path, where)
                 return
-        reason = f"expected {_expected(schema)}, found {node.describe()}"
-        raise _SchemaMismatch(reason, node, path)
+        reason = f"expected {plan.expected()}, found {node.describe()}"
+        raise _SchemaMismatch(reason, node)
 
-    if own != (node.tag_class, node.number):
-        reason = f"expected {describe_tag(*own)}, found {node.describe()}"
-        raise _SchemaMismatch(reason, node, path)
-    structured = isinstance(
-        schema, (univ.Sequence, univ.Set, univ.SequenceOf, univ.SetOf)
-    )
-    if structured != node.constructed:
-        form = "constructed" if structured else "primitive"
-        reason = f"{node.describe()} must be {form}"
-        raise _SchemaMismatch(reason, node, path)
-    if not structured:
-        _check_tagged_content(schema, node, path, data)
+    if plan.own != tag:
+        assert plan.own is not None
+        reason = f"expected {describe_tag(*plan.own)}, found {node.describe()}"
+        raise _SchemaMismatch(reason, node)
+    if (kind != _PRIMITIVE) != node.constructed:
+        form = "primitive" if kind == _PRIMITIVE else "constructed"
+        raise _SchemaMismatch(f"{node.describe()} must be {form}", node)
+    if kind == _PRIMITIVE:
+        if plan.content_number is not None:
+            problem = check_content(plan.content_number, node.content(data))
+            if problem is not None:
+                raise _SchemaMismatch(_malformed(problem), node)
         return
 
-    pairs = _child_schemas(schema, node, path)
-    if not isinstance(schema, (univ.SequenceOf, univ.SetOf)):
-        _check_required(schema, node, path, _count_matched(schema, pairs))
-    for (child_schema, child_path), child in zip(pairs, node.children):
-        _walk(child_schema, child, child_path, data)
-
-
-def _count_matched(schema: Any, pairs: list[tuple[Any, str]]) -> int:
-    """Return how many schema fields lie at or before the last matched one."""
-    if not pairs:
-        return 0
-    last_name = pairs[-1][1].rsplit(".", 1)[-1]
-    names = [field.name for field in schema.componentType.namedTypes]
-    return names.index(last_name) + 1
-
-
-def _check_tagged_content(
-    schema: Any, node: Node, path: str, data: bytes
-) -> None:
-    """Apply the content rules of an implicitly tagged universal type."""
-    if node.tag_class == CLASS_UNIVERSAL:
+    if kind == _ELEMENTS:
+        element = plan.element
+        assert element is not None
+        for index, child in enumerate(node.children):
+            child_path = None if path is None else f"{path}[{index}]"
+            _walk(element, child, data, child_path, where)
         return
-    base = schema.tagSet.baseTag
-    if base.tagClass != 0:
-        return
-    reason = check_content(base.tagId, node.content(data))
-    if reason is not None:
-        raise _SchemaMismatch(_malformed(reason), node, path)
+    pairs, matched = _pair_fields(plan, node.children, path)
+    _check_required(plan, node, matched)
+    for (child_plan, child_path), child in zip(pairs, node.children):
+        _walk(child_plan, child, data, child_path, where)
+        if path is not None:
+            where[0] = path
 
 
 def _resolve_path(schema: Any, stack: list[Node]) -> str:
     """Name the field of the innermost node of ``stack``.
 
-    ``stack`` runs from the outermost element to the one at fault; every
-    element before the last may be incomplete, with the children read so
-    far. Stops at the first level the schema cannot explain.
+    ``stack`` runs from the outermost element to the one at fault, each
+    the child of the one before; every element but the last may be
+    incomplete, with the children read so far. Stops at the first level
+    the schema cannot explain.
     """
+    plan = _root_plan(schema)
     path = ""
-    if not stack:
-        return path
+    depth = 0
+    last = len(stack) - 1
     try:
-        for depth, node in enumerate(stack):
-            wrappers, _ = _tag_layers(schema)
-            for _wrapper in wrappers:
-                if depth == len(stack) - 1 or not node.children:
-                    return path
-                node = node.children[0]
-            if isinstance(schema, univ.Choice):
-                schema = next(
-                    named.asn1Object
-                    for named in schema.componentType.namedTypes
-                    if _accepts(named.asn1Object, node)
+        while depth < last:
+            # Each explicit tag wrapper is one element of the stack.
+            skip = len(plan.wrappers)
+            if depth + skip >= last:
+                return path
+            depth += skip
+            node = stack[depth]
+            tag = (node.tag_class, node.number)
+            if plan.kind == _CHOICE:
+                plan = next(
+                    alt for _, alt in plan.alternatives if alt.accepts(tag)
                 )
-            if depth == len(stack) - 1 or isinstance(schema, univ.Any):
+                continue
+            if plan.kind in (_ANY, _PRIMITIVE):
                 return path
-            nxt = stack[depth + 1]
-            if nxt not in node.children:
-                return path
-            pairs = _child_schemas(schema, node, path)
-            schema, path = pairs[node.children.index(nxt)]
-    except (_SchemaMismatch, StopIteration, AttributeError, IndexError):
+            position = node.children.index(stack[depth + 1])
+            if plan.kind == _ELEMENTS:
+                assert plan.element is not None
+                plan, path = plan.element, f"{path}[{position}]"
+            else:
+                pairs, _ = _pair_fields(plan, node.children, path)
+                plan, next_path = pairs[position]
+                path = next_path or ""
+            depth += 1
+    except (_SchemaMismatch, StopIteration, IndexError, ValueError):
         return path
     return path
 
@@ -796,15 +880,25 @@ def decode_tree(
             path=path,
             source=source,
         ) from None
+    plan = _root_plan(schema)
     try:
-        _walk(schema, root, "", data)
-    except _SchemaMismatch as error:
-        reason = error.reason
-        if not reason.startswith("malformed DER"):
-            reason = _malformed(reason)
-        raise DecodeError(
-            reason, offset=error.node.offset, path=error.path, source=source
-        ) from None
+        _walk(plan, root, data, None, [None])
+    except _SchemaMismatch:
+        # Walk again, recording paths, to name the field at fault.
+        where: list[Optional[str]] = [""]
+        try:
+            _walk(plan, root, data, "", where)
+        except _SchemaMismatch as error:
+            reason = error.reason
+            if not reason.startswith("malformed DER"):
+                reason = _malformed(reason)
+            raise DecodeError(
+                reason,
+                offset=error.node.offset,
+                path=where[0] or "",
+                source=source,
+            ) from None
+        raise AssertionError("schema walk is not repeatable") from None
     return root
 
 
@@ -812,7 +906,8 @@ def _pyasn1_decode(data: bytes, schema: Any, source: str) -> Any:
     try:
         value, rest = _pyasn1_decoder.decode(data, asn1Spec=schema)
     except (PyAsn1Error, ValueError, TypeError, IndexError) as error:
-        reason = _malformed(f"value does not fit its type ({error})")
+        detail = str(error).rsplit(": ", 1)[-1][:200]
+        reason = _malformed(f"value does not fit its type ({detail})")
         raise DecodeError(reason, source=source) from None
     if rest:
         reason = _malformed(f"{len(rest)} bytes after the end of the element")
@@ -830,4 +925,8 @@ def encode(value: Any) -> bytes:
     try:
         return bytes(_pyasn1_encoder.encode(value))
     except PyAsn1Error as error:
-        raise ValueError(f"cannot encode {type(value).__name__}: {error}") from None
+        # pyasn1 nests the repr of every enclosing value in its message;
+        # keep the innermost reason only.
+        reason = str(error).rsplit(": ", 1)[-1][:200]
+        name = type(value).__name__
+        raise ValueError(f"cannot encode {name} as DER: {reason}") from None

@@ -1,4 +1,4 @@
-"""Object identifiers: one table of dotted form, constant name and display name.
+"""Object identifiers: one table of dotted form, constant and display name.
 
 Each namespace class lists OIDs of one kind as UPPER_SNAKE constants. An
 :class:`OID` is a ``str`` holding the dotted form, so it compares equal to
@@ -51,7 +51,7 @@ class HashOID:
 
 
 class PublicKeyOID:
-    """Subject public key algorithms (RFC 3279, RFC 4055, RFC 5480, RFC 8410)."""
+    """Subject public key algorithms (RFC 3279, 4055, 5480 and 8410)."""
 
     RSA_ENCRYPTION = OID("1.2.840.113549.1.1.1", "rsaEncryption")
     RSASSA_PSS = OID("1.2.840.113549.1.1.10", "rsassaPss")
@@ -144,9 +144,13 @@ class ExtensionOID:
     EXTENDED_KEY_USAGE = OID("2.5.29.37", "extendedKeyUsage")
     FRESHEST_CRL = OID("2.5.29.46", "freshestCRL")
     INHIBIT_ANY_POLICY = OID("2.5.29.54", "inhibitAnyPolicy")
-    SUBJECT_DIRECTORY_ATTRIBUTES = OID("2.5.29.9", "subjectDirectoryAttributes")
+    SUBJECT_DIRECTORY_ATTRIBUTES = OID(
+        "2.5.29.9", "subjectDirectoryAttributes"
+    )
     ISSUING_DISTRIBUTION_POINT = OID("2.5.29.28", "issuingDistributionPoint")
-    AUTHORITY_INFORMATION_ACCESS = OID("1.3.6.1.5.5.7.1.1", "authorityInfoAccess")
+    AUTHORITY_INFORMATION_ACCESS = OID(
+        "1.3.6.1.5.5.7.1.1", "authorityInfoAccess"
+    )
     SUBJECT_INFORMATION_ACCESS = OID("1.3.6.1.5.5.7.1.11", "subjectInfoAccess")
     TLS_FEATURE = OID("1.3.6.1.5.5.7.1.24", "tlsfeature")
     PRECERT_SCTS = OID("1.3.6.1.4.1.11129.2.4.2", "ct_precert_scts")
