@@ -33,8 +33,10 @@ class HashAlgorithm(enum.Enum):
     @property
     def display(self) -> str:
         """The name as RFCs write it: ``SHA-256``."""
-        return self.name if self is HashAlgorithm.MD5 else (
-            f"SHA-{self.name[3:]}"
+        return (
+            self.name
+            if self is HashAlgorithm.MD5
+            else (f"SHA-{self.name[3:]}")
         )
 
     def digest(self, data: bytes) -> bytes:

@@ -62,8 +62,9 @@ class DecodeError(PurePKIError, ValueError):
             return self.reason
         return f"{', '.join(where)}: {self.reason}"
 
-    def relocate(self, *, source: str = "", base_offset: int = 0,
-                 path_prefix: str = "") -> DecodeError:
+    def relocate(
+        self, *, source: str = "", base_offset: int = 0, path_prefix: str = ""
+    ) -> DecodeError:
         """Return a copy placed inside an enclosing input.
 
         Args:
