@@ -40,7 +40,7 @@ from purepki.algorithms import (
     SignatureScheme,
 )
 from purepki.asn1 import der
-from purepki.asn1.oids import CurveOID, PublicKeyOID, display_name
+from purepki.asn1.oids import CurveOID, HashOID, PublicKeyOID, display_name
 from purepki.backend import BackendLike, get_backend
 from purepki.curves import (
     P256,
@@ -168,8 +168,10 @@ class RSAPublicKey:
         format: PublicFormat = PublicFormat.SUBJECT_PUBLIC_KEY_INFO,
     ) -> str:
         """Encode the key as PEM."""
-        label = "RSA PUBLIC KEY" if format is PublicFormat.PKCS1 else (
-            "PUBLIC KEY"
+        label = (
+            "RSA PUBLIC KEY"
+            if format is PublicFormat.PKCS1
+            else ("PUBLIC KEY")
         )
         return pem.encode(label, self.to_der(format))
 
@@ -218,6 +220,10 @@ class RSAPrivateKey:
         dp: d mod (p - 1).
         dq: d mod (q - 1).
         qinv: q^-1 mod p.
+        pss_only: Whether the key is an id-RSASSA-PSS key (RFC 4055
+            section 1.2), which may sign only with PSS.
+        pss: For an id-RSASSA-PSS key, its parameters when the key carries
+            them; ``None`` otherwise.
     """
 
     n: int = field(repr=False)
@@ -228,6 +234,8 @@ class RSAPrivateKey:
     dp: int = field(repr=False)
     dq: int = field(repr=False)
     qinv: int = field(repr=False)
+    pss_only: bool = field(default=False, repr=False)
+    pss: Optional[PSSRestrictions] = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         _check_rsa_private(self)
@@ -240,8 +248,10 @@ class RSAPrivateKey:
             raise KeyFormatError("RSA primes p and q are equal")
         if p < q:
             p, q = q, p
-        lam = math.lcm(p - 1, q - 1) if hasattr(math, "lcm") else (
-            (p - 1) * (q - 1) // math.gcd(p - 1, q - 1)
+        lam = (
+            math.lcm(p - 1, q - 1)
+            if hasattr(math, "lcm")
+            else ((p - 1) * (q - 1) // math.gcd(p - 1, q - 1))
         )
         d = pow(e, -1, lam)
         return cls(
@@ -264,26 +274,50 @@ class RSAPrivateKey:
         """Return the public half."""
         return _rsa_public_of(self)
 
+    @property
+    def algorithm_name(self) -> str:
+        """``RSA`` or ``RSA-PSS``."""
+        return "RSA-PSS" if self.pss_only else "RSA"
+
     def __repr__(self) -> str:
         return (
-            f"RSAPrivateKey({self.key_size} bits, "
+            f"RSAPrivateKey({self.algorithm_name}, {self.key_size} bits, "
             f"sha256={self.public_key().fingerprint()[:16]}...)"
         )
 
     def to_der(self, format: PrivateFormat = PrivateFormat.PKCS8) -> bytes:
-        """Encode the key as unencrypted DER."""
+        """Encode the key as unencrypted DER.
+
+        Raises:
+            UnsupportedAlgorithm: ``format`` is PKCS#1 for an
+                id-RSASSA-PSS key, which PKCS#1 cannot mark as PSS-only
+                (``openssl pkey -traditional`` rejects such keys too).
+        """
         traditional = _encode_rsa_private(self)
         if format is PrivateFormat.TRADITIONAL:
+            if self.pss_only:
+                raise UnsupportedAlgorithm(
+                    "an RSA-PSS key cannot be written as PKCS#1 (RSA "
+                    "PRIVATE KEY), which would drop its PSS restriction; "
+                    "write it as PKCS#8",
+                    UnsupportedReason.FORMAT,
+                )
             return traditional
-        algorithm = _algorithm_identifier(
-            PublicKeyOID.RSA_ENCRYPTION, _NULL_DER
-        )
+        if self.pss_only:
+            params = None if self.pss is None else _encode_pss_params(self.pss)
+            algorithm = _algorithm_identifier(PublicKeyOID.RSASSA_PSS, params)
+        else:
+            algorithm = _algorithm_identifier(
+                PublicKeyOID.RSA_ENCRYPTION, _NULL_DER
+            )
         return _encode_pkcs8(algorithm, traditional)
 
     def to_pem(self, format: PrivateFormat = PrivateFormat.PKCS8) -> str:
         """Encode the key as unencrypted PEM."""
-        label = "RSA PRIVATE KEY" if format is PrivateFormat.TRADITIONAL else (
-            "PRIVATE KEY"
+        label = (
+            "RSA PRIVATE KEY"
+            if format is PrivateFormat.TRADITIONAL
+            else ("PRIVATE KEY")
         )
         return pem.encode(label, self.to_der(format))
 
@@ -504,8 +538,10 @@ class ECPrivateKey:
 
     def to_pem(self, format: PrivateFormat = PrivateFormat.PKCS8) -> str:
         """Encode the key as unencrypted PEM."""
-        label = "EC PRIVATE KEY" if format is PrivateFormat.TRADITIONAL else (
-            "PRIVATE KEY"
+        label = (
+            "EC PRIVATE KEY"
+            if format is PrivateFormat.TRADITIONAL
+            else ("PRIVATE KEY")
         )
         return pem.encode(label, self.to_der(format))
 
@@ -538,7 +574,7 @@ PrivateKey = Union[RSAPrivateKey, ECPrivateKey]
 
 @functools.lru_cache(maxsize=256)
 def _rsa_public_of(key: RSAPrivateKey) -> RSAPublicKey:
-    return RSAPublicKey(key.n, key.e)
+    return RSAPublicKey(key.n, key.e, pss_only=key.pss_only, pss=key.pss)
 
 
 @functools.lru_cache(maxsize=256)
@@ -635,21 +671,26 @@ class _ECPrivateKeySchema(univ.Sequence):
         namedtype.OptionalNamedType(
             "parameters",
             rfc3279.EcpkParameters().subtype(
-                explicitTag=tag.Tag(tag.tagClassContext,
-                                    tag.tagFormatConstructed, 0)
+                explicitTag=tag.Tag(
+                    tag.tagClassContext, tag.tagFormatConstructed, 0
+                )
             ),
         ),
         namedtype.OptionalNamedType(
             "publicKey",
             univ.BitString().subtype(
-                explicitTag=tag.Tag(tag.tagClassContext,
-                                    tag.tagFormatConstructed, 1)
+                explicitTag=tag.Tag(
+                    tag.tagClassContext, tag.tagFormatConstructed, 1
+                )
             ),
         ),
     )
 
 
 _NULL_DER = b"\x05\x00"
+
+#: The saltLength DEFAULT of RSASSA-PSS-params (RFC 4055 section 3.1).
+_PSS_DEFAULT_SALT_LENGTH = 20
 
 
 # --- Encoding --------------------------------------------------------------
@@ -696,17 +737,28 @@ def _encode_spki(key: PublicKey) -> bytes:
 
 
 def _encode_pss_params(restrictions: PSSRestrictions) -> bytes:
+    """Encode RSASSA-PSS-params as OpenSSL writes them.
+
+    Fields equal to their DEFAULT (SHA-1, MGF1 with SHA-1, salt length 20,
+    trailer field 1) are omitted, as X.690 section 11.5 requires, and each
+    hash AlgorithmIdentifier carries NULL parameters (RFC 4055 section 2.1).
+    """
     params = rfc4055.RSASSA_PSS_params()
-    hash_algorithm = params["hashAlgorithm"].clone()
-    hash_algorithm["algorithm"] = restrictions.hash.oid.dotted
-    params["hashAlgorithm"] = hash_algorithm
-    mgf = params["maskGenAlgorithm"].clone()
-    mgf["algorithm"] = rfc4055.id_mgf1
-    mgf_hash = rfc5280.AlgorithmIdentifier()
-    mgf_hash["algorithm"] = restrictions.mgf_hash.oid.dotted
-    mgf["parameters"] = der.encode(mgf_hash)
-    params["maskGenAlgorithm"] = mgf
-    params["saltLength"] = restrictions.salt_length
+    if restrictions.hash is not HashAlgorithm.SHA1:
+        hash_algorithm = params["hashAlgorithm"].clone()
+        hash_algorithm["algorithm"] = restrictions.hash.oid.dotted
+        hash_algorithm["parameters"] = univ.Any(_NULL_DER)
+        params["hashAlgorithm"] = hash_algorithm
+    if restrictions.mgf_hash is not HashAlgorithm.SHA1:
+        mgf = params["maskGenAlgorithm"].clone()
+        mgf["algorithm"] = rfc4055.id_mgf1
+        mgf_hash = _algorithm_identifier(
+            restrictions.mgf_hash.oid.dotted, _NULL_DER
+        )
+        mgf["parameters"] = univ.Any(der.encode(mgf_hash))
+        params["maskGenAlgorithm"] = mgf
+    if restrictions.salt_length != _PSS_DEFAULT_SALT_LENGTH:
+        params["saltLength"] = restrictions.salt_length
     return der.encode(params)
 
 
@@ -757,9 +809,9 @@ def _decode_rsa_public(data: bytes, source: str, path: str) -> RSAPublicKey:
     return RSAPublicKey(int(value["modulus"]), int(value["publicExponent"]))
 
 
-def _decode_pss_params(data: Optional[bytes], source: str) -> Optional[
-    PSSRestrictions
-]:
+def _decode_pss_params(
+    data: Optional[bytes], source: str
+) -> Optional[PSSRestrictions]:
     """Read RSASSA-PSS-params (RFC 4055 section 3.1) of a PSS key."""
     if data is None:
         return None
@@ -772,7 +824,7 @@ def _decode_pss_params(data: Optional[bytes], source: str) -> Optional[
     mgf_hash = HashAlgorithm.SHA1
     mgf = value["maskGenAlgorithm"]
     if mgf.isValue:
-        if str(mgf["algorithm"]) != rfc4055.id_mgf1:
+        if str(mgf["algorithm"]) != HashOID.MGF1:
             raise UnsupportedAlgorithm(
                 f"{source}: unsupported PSS mask generation function "
                 f"{mgf['algorithm']}",
@@ -784,7 +836,17 @@ def _decode_pss_params(data: Optional[bytes], source: str) -> Optional[
             source=source,
         )
         mgf_hash = HashAlgorithm.from_oid(str(inner["algorithm"]))
-    salt = int(value["saltLength"]) if value["saltLength"].isValue else 20
+    salt = _PSS_DEFAULT_SALT_LENGTH
+    if value["saltLength"].isValue:
+        salt = int(value["saltLength"])
+    trailer = value["trailerField"]
+    if trailer.isValue and int(trailer) != 1:
+        raise KeyFormatError(
+            f"RSASSA-PSS trailerField is {int(trailer)}, expected 1 (RFC "
+            "4055 section 3.1)",
+            source=source,
+            path="trailerField",
+        )
     return PSSRestrictions(hash_algorithm, mgf_hash, salt)
 
 
@@ -835,8 +897,9 @@ def _explicit_curve(params: Any, source: str) -> Curve:
     base = bytes(params["base"])
     # Decode the base point against a provisional curve with these numbers
     # so a compressed base point is accepted too.
-    provisional = Curve("explicit", "explicit", CurveOID.SECP256R1, p, a, b,
-                        0, 0, order)
+    provisional = Curve(
+        "explicit", "explicit", CurveOID.SECP256R1, p, a, b, 0, 0, order
+    )
     gx, gy = _decode_point(provisional, base)
     return curve_from_parameters(p, a, b, gx, gy, order, cofactor)
 
@@ -888,7 +951,12 @@ def public_key_from_spki(value: Any, source: str = "public key") -> PublicKey:
     )
 
 
-def _decode_rsa_private(data: bytes, source: str) -> RSAPrivateKey:
+def _decode_rsa_private(
+    data: bytes,
+    source: str,
+    pss_only: bool = False,
+    pss: Optional[PSSRestrictions] = None,
+) -> RSAPrivateKey:
     value = der.decode(data, rfc8017.RSAPrivateKey(), source=source)
     if int(value["version"]) != 0 or value["otherPrimeInfos"].isValue:
         raise UnsupportedAlgorithm(
@@ -905,6 +973,8 @@ def _decode_rsa_private(data: bytes, source: str) -> RSAPrivateKey:
         dp=int(value["exponent1"]),
         dq=int(value["exponent2"]),
         qinv=int(value["coefficient"]),
+        pss_only=pss_only,
+        pss=pss,
     )
 
 
@@ -924,8 +994,10 @@ def _decode_ec_private(
         )
     inner = value["parameters"]
     inner_der = der.encode(inner.getComponent()) if inner.isValue else None
-    if outer_parameters is not None and inner_der is not None and (
-        inner_der != outer_parameters
+    if (
+        outer_parameters is not None
+        and inner_der is not None
+        and (inner_der != outer_parameters)
     ):
         raise KeyFormatError(
             "EC key names two different curves (PKCS#8 algorithm and "
@@ -971,8 +1043,18 @@ def _decode_pkcs8(
     params = algorithm["parameters"]
     raw_params = bytes(params) if params.isValue else None
     body = bytes(value["privateKey"])
-    if oid in (PublicKeyOID.RSA_ENCRYPTION, PublicKeyOID.RSASSA_PSS):
+    if oid == PublicKeyOID.RSA_ENCRYPTION:
+        if raw_params not in (None, _NULL_DER):
+            raise KeyFormatError(
+                "rsaEncryption parameters must be NULL (RFC 3279 section "
+                "2.3.1)",
+                source=source,
+                path="privateKeyAlgorithm.parameters",
+            )
         return _decode_rsa_private(body, source)
+    if oid == PublicKeyOID.RSASSA_PSS:
+        pss = _decode_pss_params(raw_params, source)
+        return _decode_rsa_private(body, source, pss_only=True, pss=pss)
     if oid == PublicKeyOID.EC_PUBLIC_KEY:
         return _decode_ec_private(body, source, raw_params, backend)
     raise UnsupportedAlgorithm(
@@ -1135,9 +1217,7 @@ def load_private_key(
     return _decode_private_der(data, shape, source, backend)
 
 
-def load_public_key(
-    data: bytes, *, source: str = "public key"
-) -> PublicKey:
+def load_public_key(data: bytes, *, source: str = "public key") -> PublicKey:
     """Load a public key from PEM or DER (SubjectPublicKeyInfo or PKCS#1).
 
     Raises:
@@ -1165,8 +1245,12 @@ def load_public_key(
 
 
 def _der_shape(data: bytes, source: str) -> _Shape:
+    if not data:
+        raise DecodeError(
+            "input is empty; expected a PEM or DER key", source=source
+        )
     if not pem.looks_like_der(data):
-        first = f"{data[0]:#04x}" if data else "nothing"
+        first = f"{data[0]:#04x}"
         raise DecodeError(
             f"not PEM (no '-----BEGIN' line) and not DER (starts with "
             f"{first}, DER keys start with 0x30)",

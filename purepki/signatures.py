@@ -61,8 +61,9 @@ def default_algorithm(key: Key) -> SignatureAlgorithm:
                 salt_length=public.pss.salt_length,
                 mgf_hash=public.pss.mgf_hash,
             )
-        return SignatureAlgorithm(SignatureScheme.RSA_PSS,
-                                  HashAlgorithm.SHA256)
+        return SignatureAlgorithm(
+            SignatureScheme.RSA_PSS, HashAlgorithm.SHA256
+        )
     return SignatureAlgorithm(
         SignatureScheme.RSA_PKCS1V15, HashAlgorithm.SHA256
     )
@@ -104,6 +105,27 @@ def check_sign(key: Key, algorithm: SignatureAlgorithm) -> None:
             "use 2048 bits or more",
             UnsupportedReason.KEY_SIZE,
         )
+    if isinstance(key, RSAPrivateKey) and key.pss_only:
+        _check_pss_sign(key.public_key(), algorithm)
+
+
+def _check_pss_sign(key: RSAPublicKey, algorithm: SignatureAlgorithm) -> None:
+    if not _pss_allowed(key, algorithm):
+        raise UnsupportedAlgorithm(
+            f"this RSA-PSS key cannot sign with {algorithm}; "
+            f"{_pss_limits(key)} (RFC 4055 section 3.1)",
+            UnsupportedReason.SIGNATURE_ALGORITHM,
+        )
+
+
+def _pss_limits(key: RSAPublicKey) -> str:
+    if key.pss is None:
+        return "it signs only with RSASSA-PSS"
+    return (
+        f"it signs only with RSASSA-PSS with {key.pss.hash.display}, MGF1 "
+        f"{key.pss.mgf_hash.display} and a salt of at least "
+        f"{key.pss.salt_length} octets"
+    )
 
 
 def _check_verify_hash(algorithm: SignatureAlgorithm) -> None:
@@ -195,9 +217,11 @@ def decode_ecdsa_signature(signature: bytes, order: int) -> tuple[int, int]:
         s, position = _read_der_integer(signature, position)
     except IndexError:
         raise InvalidSignature(InvalidSignature.ENCODING) from None
-    if encode_ecdsa_signature(r, s) != signature:
-        raise InvalidSignature(InvalidSignature.ENCODING)
+    # The range check comes first: a negative or oversized r or s (a high
+    # bit set without a 00 octet, or too many octets) cannot be re-encoded.
     if not (0 < r < order and 0 < s < order):
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    if encode_ecdsa_signature(r, s) != signature:
         raise InvalidSignature(InvalidSignature.ENCODING)
     return r, s
 

@@ -669,10 +669,13 @@ def _root_plan(schema: Any) -> _Plan:
 
 
 class _SchemaMismatch(Exception):
-    def __init__(self, reason: str, node: Node) -> None:
+    def __init__(
+        self, reason: str, node: Node, path: Optional[str] = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.node = node
+        self.path = path
 
 
 def _join(path: Optional[str], name: str) -> Optional[str]:
@@ -707,18 +710,20 @@ def _pair_fields(
                     f"expected {field.plan.expected()} for field "
                     f"'{field.name}', found {child.describe()}"
                 )
-                raise _SchemaMismatch(reason, child)
+                raise _SchemaMismatch(reason, child, _join(path, field.name))
         else:
             reason = f"unexpected {child.describe()} after the last field"
             raise _SchemaMismatch(reason, child)
     return pairs, index
 
 
-def _check_required(plan: _Plan, node: Node, matched: int) -> None:
+def _check_required(
+    plan: _Plan, node: Node, matched: int, path: Optional[str]
+) -> None:
     for field in plan.fields[matched:]:
         if not field.optional:
             reason = f"required field '{field.name}' is missing"
-            raise _SchemaMismatch(reason, node)
+            raise _SchemaMismatch(reason, node, _join(path, field.name))
 
 
 def _walk(
@@ -781,7 +786,7 @@ def _walk(
             _walk(element, child, data, child_path, where)
         return
     pairs, matched = _pair_fields(plan, node.children, path)
-    _check_required(plan, node, matched)
+    _check_required(plan, node, matched, path)
     for (child_plan, child_path), child in zip(pairs, node.children):
         _walk(child_plan, child, data, child_path, where)
         if path is not None:
@@ -895,7 +900,7 @@ def decode_tree(
             raise DecodeError(
                 reason,
                 offset=error.node.offset,
-                path=where[0] or "",
+                path=error.path or where[0] or "",
                 source=source,
             ) from None
         raise AssertionError("schema walk is not repeatable") from None
@@ -930,3 +935,40 @@ def encode(value: Any) -> bytes:
         reason = str(error).rsplit(": ", 1)[-1][:200]
         name = type(value).__name__
         raise ValueError(f"cannot encode {name} as DER: {reason}") from None
+
+
+def decode_with_tree(
+    data: bytes,
+    schema: Any,
+    *,
+    source: str = "",
+    max_size: int = MAX_INPUT_SIZE,
+) -> tuple[Any, Node]:
+    """Decode like :func:`decode` and also return the element tree, whose
+    offsets locate each field's bytes as received."""
+    root = decode_tree(data, schema, source=source, max_size=max_size)
+    return _pyasn1_decode(data, schema, source), root
+
+
+def encode_length(length: int) -> bytes:
+    """Encode a DER length (X.690 section 10.1: the shortest form)."""
+    if length < 0x80:
+        return bytes([length])
+    octets = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(octets)]) + octets
+
+
+def encode_tlv(identifier: int, content: bytes) -> bytes:
+    """Encode one element from its identifier octet and content octets."""
+    return bytes([identifier]) + encode_length(len(content)) + content
+
+
+def encode_sequence(*parts: bytes) -> bytes:
+    """Encode a SEQUENCE of already encoded elements."""
+    return encode_tlv(0x30, b"".join(parts))
+
+
+def encode_integer(value: int) -> bytes:
+    """Encode an INTEGER in its shortest two's-complement form."""
+    size = (value + (value < 0)).bit_length() // 8 + 1
+    return encode_tlv(0x02, value.to_bytes(size, "big", signed=True))
