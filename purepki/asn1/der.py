@@ -450,6 +450,16 @@ def _check_utf8(content: bytes) -> Optional[str]:
     return None
 
 
+def _check_ia5(content: bytes) -> Optional[str]:
+    if not content.isascii():
+        position = next(i for i, octet in enumerate(content) if octet > 0x7F)
+        return (
+            f"IA5String holds octet {content[position]:#04x} at position "
+            f"{position}; IA5String is 7-bit ASCII (X.680 section 41)"
+        )
+    return None
+
+
 def _check_bmp(content: bytes) -> Optional[str]:
     if len(content) % 2:
         return (
@@ -537,6 +547,7 @@ _CONTENT_CHECKS: dict[int, Callable[[bytes], Optional[str]]] = {
     6: _check_oid,
     10: _check_integer,
     12: _check_utf8,
+    22: _check_ia5,
     23: _check_utc_time,
     24: _check_generalized_time,
     28: _check_universal_string,
