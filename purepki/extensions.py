@@ -1533,11 +1533,10 @@ class CRLDistributionPoints(ExtensionValue):
         return der.encode_sequence(*(p.to_der() for p in self.points))
 
     def text_lines(self) -> list[str]:
-        # OpenSSL prints an empty line between distribution points.
+        # OpenSSL 3.0 prints the points one after the other, with no
+        # separating line.
         lines: list[str] = []
-        for index, point in enumerate(self.points):
-            if index:
-                lines.append("")
+        for point in self.points:
             lines.extend(point.text_lines())
         return lines
 
