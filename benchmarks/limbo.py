@@ -197,8 +197,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         counts[namespace][outcome] += 1
         counts["TOTAL"][outcome] += 1
         show = options.show == "all" or (
-            (options.show == "wrong"
-            and outcome.endswith("must-pass"))
+            (options.show == "wrong" and outcome.endswith("must-pass"))
             or outcome.startswith("accepted")
         )
         if show and options.show != "none":

@@ -11,6 +11,7 @@ import pytest
 
 from purepki.backend import Backend, available_backends, get_backend
 
+
 @pytest.fixture(params=available_backends())
 def backend(request: pytest.FixtureRequest) -> Backend:
     """Each installed backend in turn."""

@@ -350,6 +350,17 @@ def _step_ca(walk: _Walk, index: int) -> None:
     subject = certificate.subject.rfc4514()
     walk.record(
         index,
+        "basicConstraints",
+        "RFC 5280 6.1.4 (k)",
+        certificate.is_ca,
+        "cA is TRUE"
+        if certificate.is_ca
+        else f"issuer {subject} is not a CA (basicConstraints missing or "
+        "cA=false)",
+        Reason.NOT_A_CA,
+    )
+    walk.record(
+        index,
         "version",
         "RFC 5280 6.1.4 (k)",
         certificate.version == 3,
@@ -359,17 +370,6 @@ def _step_ca(walk: _Walk, index: int) -> None:
             if certificate.version == 3
             else "; a CA certificate must be version 3"
         ),
-        Reason.NOT_A_CA,
-    )
-    walk.record(
-        index,
-        "basicConstraints",
-        "RFC 5280 6.1.4 (k)",
-        certificate.is_ca,
-        "cA is TRUE"
-        if certificate.is_ca
-        else f"issuer {subject} is not a CA (basicConstraints missing or "
-        "cA=false)",
         Reason.NOT_A_CA,
     )
 

@@ -1,0 +1,511 @@
+"""The ``purepki`` command: the appliance's ``pki`` commands and more.
+
+:func:`main` parses the arguments, runs one subcommand and maps errors to
+exit codes; :func:`run` is the console script entry point. Results go to
+standard output, diagnostics to standard error, and no user error ends in
+a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Callable, Optional
+
+from purepki.backend import use_backend
+from purepki.cli import (
+    asn1dump,
+    bundling,
+    containers,
+    demo,
+    issuing,
+    matching,
+    reading,
+    verification,
+)
+from purepki.cli.common import (
+    EXIT_CODES_HELP,
+    EXIT_INPUT,
+    EXIT_USAGE,
+    UsageError,
+)
+from purepki.errors import BackendNotFound, PurePKIError, PurePKIWarning
+from purepki.files import OutputExists
+
+__all__ = ["main", "run"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+_DESCRIPTION = """\
+Manage keys, certificate signing requests and certificates the way the
+appliance's pki commands do, in pure Python. Without a command, show the
+PKI files of the current folder.
+
+Attributes for csr and selfsigned are ATTR:VALUE pairs: CN, OU, O, L, ST,
+C, emailAddress and subjectAltName (a comma-separated list of DNS names
+and IP addresses, without spaces), for example
+  purepki csr www CN:www.example.com O:"Example Inc." \\
+      subjectAltName:a.example.com,192.0.2.25"""
+
+
+def _common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--backend",
+        metavar="NAME",
+        help="crypto backend for this run (see 'purepki backends'; "
+        "default: PUREPKI_BACKEND, then pure)",
+    )
+    return parent
+
+
+def _at_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="validation time, ISO 8601 with a time zone, such as "
+        "2026-06-01T00:00:00Z (default: now)",
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--json", action="store_true", help="print the result as JSON"
+    )
+
+
+def _host_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", metavar="DNSNAME", help="DNS name the leaf must match"
+    )
+    parser.add_argument(
+        "--ip", metavar="ADDRESS", help="IP address the leaf must match"
+    )
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dir",
+        metavar="FOLDER",
+        help="folder of the NAME.key, NAME.csr and NAME.crt files "
+        "(default: the current folder)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace existing files"
+    )
+
+
+def _key_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key-type",
+        choices=("rsa", "ec"),
+        default=issuing.DEFAULT_KEY_TYPE,
+        help="key algorithm (default: rsa, as the appliance makes)",
+    )
+    parser.add_argument(
+        "--bits",
+        type=int,
+        help="key size: 2048 (default), 3072 or 4096 for RSA; 256 "
+        "(default, P-256) or 384 (P-384) for EC",
+    )
+
+
+def _add(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+    name: str,
+    handler: Handler,
+    summary: str,
+    description: str = "",
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        parents=[parent],
+        help=summary,
+        description=textwrap.fill(description or summary, 76),
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler, command_name=f"purepki {name}")
+    return parser
+
+
+def _reading_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
+    parser = _add(
+        commands,
+        parent,
+        "list",
+        reading.run_list,
+        "list the PKI files of a folder and which key matches "
+        "which certificate",
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        metavar="DIR",
+        help="folder to list (default: --dir or the current folder)",
+    )
+    parser.add_argument("--dir", metavar="FOLDER", help="folder to list")
+    _at_option(parser)
+    _json_option(parser)
+
+    parser = _add(
+        commands,
+        parent,
+        "inspect",
+        reading.run_inspect,
+        "show every key, certificate, CSR, CRL, PKCS#7 and "
+        "PKCS#12 element of PEM or DER files",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    _at_option(parser)
+    _json_option(parser)
+
+    parser = _add(
+        commands,
+        parent,
+        "match",
+        matching.run_match,
+        "tell whether a private key and a certificate (or CSR) "
+        "belong together",
+    )
+    parser.add_argument("key", metavar="KEY")
+    parser.add_argument("cert", metavar="CERT")
+    _json_option(parser)
+
+
+def _verifying_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
+    parser = _add(
+        commands,
+        parent,
+        "verify",
+        verification.run_verify,
+        "verify CERT's chain to a trust anchor",
+        "Verify CERT's chain. With two files, the self-signed "
+        "certificates of the second are the trust anchors and the others "
+        "intermediates. When the second file contains no self-signed "
+        "certificate, all of its certificates are trusted as pinned "
+        "certificates. With three files, the second contains "
+        "intermediates and CA the trust anchors. Certificates after the "
+        "first in CERT's own file are intermediates too.",
+    )
+    parser.add_argument("cert", metavar="CERT")
+    parser.add_argument("bundle", metavar="BUNDLE_OR_CA")
+    parser.add_argument("ca", nargs="?", metavar="CA")
+    parser.add_argument(
+        "--purpose",
+        choices=("server", "client", "any"),
+        default="any",
+        help="use the leaf is checked for (default: any)",
+    )
+    parser.add_argument(
+        "--policy",
+        choices=("appliance", "web-pki"),
+        default="appliance",
+        help="rule set: appliance (default) or web-pki "
+        "(CA/Browser Forum profile)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print every check made"
+    )
+    _host_options(parser)
+    _at_option(parser)
+    _json_option(parser)
+
+    parser = _add(
+        commands,
+        parent,
+        "check",
+        verification.run_check,
+        "apply the appliance's usage rules to CERT and its "
+        "chain, showing each rule's outcome",
+    )
+    parser.add_argument("cert", metavar="CERT")
+    parser.add_argument("bundle", nargs="?", metavar="BUNDLE")
+    parser.add_argument(
+        "--purpose",
+        choices=("server", "client", "both"),
+        default="server",
+        help="TLS role to check (default: server)",
+    )
+    _host_options(parser)
+    _at_option(parser)
+
+
+def _issuing_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
+    parser = _add(
+        commands,
+        parent,
+        "csr",
+        issuing.run_csr,
+        "generate NAME.key and NAME.csr (CN required)",
+    )
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("attributes", nargs="+", metavar="ATTR:VALUE")
+    _key_options(parser)
+    _output_options(parser)
+
+    parser = _add(
+        commands,
+        parent,
+        "selfsigned",
+        issuing.run_selfsigned,
+        "generate NAME.key and a self-signed CA certificate NAME.crt",
+    )
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("attributes", nargs="*", metavar="ATTR:VALUE")
+    _key_options(parser)
+    parser.add_argument(
+        "--days", type=int, help="validity in days (default: 3650)"
+    )
+    parser.add_argument(
+        "--path-length", type=int, help="most CAs allowed below this one"
+    )
+    _output_options(parser)
+
+    parser = _add(
+        commands,
+        parent,
+        "sign",
+        issuing.run_sign,
+        "sign NAME.csr with CA_NAME.key and CA_NAME.crt, writing NAME.crt",
+    )
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("ca_name", metavar="CA_NAME")
+    parser.add_argument(
+        "--purpose",
+        choices=("server", "client", "both", "ca"),
+        default="both",
+        help="certificate profile (default: both, a TLS "
+        "server and client certificate)",
+    )
+    parser.add_argument(
+        "--path-length",
+        type=int,
+        help="with --purpose ca: most CAs allowed below",
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        help="validity in days (default: 365, or 3650 with --purpose ca)",
+    )
+    _output_options(parser)
+
+
+def _tool_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
+    parser = _add(
+        commands,
+        parent,
+        "bundle",
+        bundling.run_bundle,
+        "write LEAF's issuers in chain order, root last, "
+        "reporting missing, extra and duplicate certificates",
+    )
+    parser.add_argument("leaf", metavar="LEAF")
+    parser.add_argument("certs", nargs="+", metavar="CERTS")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE")
+    parser.add_argument(
+        "--full-chain",
+        action="store_true",
+        help="start the file with the leaf",
+    )
+    parser.add_argument(
+        "--no-root", action="store_true", help="leave out the self-signed root"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing FILE"
+    )
+
+    parser = _add(
+        commands,
+        parent,
+        "asn1",
+        asn1dump.run_asn1,
+        "annotated DER dump: offsets, lengths, tags, values, "
+        "OID names and X.509 field names",
+    )
+    parser.add_argument("file", metavar="FILE")
+
+    parser = _add(
+        commands,
+        parent,
+        "demo",
+        demo.run_demo,
+        "run the whole workflow in a new folder: root CA, "
+        "intermediate CA, server certificate from a CSR, "
+        "full-chain bundle, verification",
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        metavar="DIR",
+        help="folder to create (default: a new purepki-demo folder here)",
+    )
+    parser.add_argument(
+        "--host",
+        default=demo.DEFAULT_HOST,
+        help=f"server name (default: {demo.DEFAULT_HOST})",
+    )
+    _key_options(parser)
+    parser.set_defaults(key_type="ec")
+
+    _add(
+        commands,
+        parent,
+        "backends",
+        _run_backends,
+        "list the installed crypto backends and the active one",
+    )
+
+    parser = _add(
+        commands,
+        parent,
+        "unlock",
+        containers.run_unlock,
+        "replace a password-protected key with an unlocked one "
+        "(not available yet)",
+    )
+    parser.add_argument("key", metavar="KEY")
+    parser = _add(
+        commands,
+        parent,
+        "pkcs12-to-ssh",
+        containers.run_pkcs12_to_ssh,
+        "replace USER.pub, a PKCS#12 file, with an SSH public "
+        "key (not available yet)",
+    )
+    parser.add_argument("user", metavar="USER")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of every subcommand."""
+    parent = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="purepki",
+        description=_DESCRIPTION,
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[parent],
+    )
+    parser.set_defaults(handler=reading.run_overview)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _reading_commands(commands, parent)
+    _verifying_commands(commands, parent)
+    _issuing_commands(commands, parent)
+    _tool_commands(commands, parent)
+    return parser
+
+
+def _run_backends(args: argparse.Namespace) -> int:
+    from purepki.backend import available_backends, get_backend
+    from purepki.cli.common import out
+
+    active = get_backend().name
+    for name in available_backends():
+        mark = "* " if name == active else "  "
+        out(f"{mark}{name}{' (active)' if name == active else ''}")
+    return 0
+
+
+@contextlib.contextmanager
+def _reported_warnings() -> Iterator[None]:
+    """Print the library's warnings on standard error, once each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PurePKIWarning)
+        try:
+            yield
+        finally:
+            shown: set[str] = set()
+            for warning in caught:
+                message = str(warning.message)
+                if message not in shown:
+                    shown.add(message)
+                    print(f"warning: {message}", file=sys.stderr)
+
+
+def _exit_code(error: BaseException) -> int:
+    usage = (UsageError, OutputExists, BackendNotFound)
+    return EXIT_USAGE if isinstance(error, usage) else EXIT_INPUT
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and not isinstance(error, PurePKIError):
+        target = error.filename or ""
+        reason = error.strerror or str(error)
+        return f"{target}: {reason}" if target else reason
+    return str(error)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run one ``purepki`` command.
+
+    Args:
+        argv: The arguments after the program name; default
+            ``sys.argv[1:]``.
+
+    Returns:
+        The exit code: 0 success, 1 check failed, 2 usage error, 3 input
+        error.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    handler: Handler = args.handler
+    command = getattr(args, "command_name", None) or "purepki"
+    try:
+        with _reported_warnings():
+            if args.backend:
+                with use_backend(args.backend):
+                    return handler(args)
+            return handler(args)
+    except BrokenPipeError:
+        # The reader of standard output went away (``purepki ... | head``).
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except (PurePKIError, OSError, ValueError) as error:
+        print(f"{command}: error: {_describe(error)}", file=sys.stderr)
+        return _exit_code(error)
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted", file=sys.stderr)
+        return 130
+
+
+#: 128 plus SIGPIPE, as shells report a command killed by a closed pipe.
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the flush at
+    exit does not fail again."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
+
+
+def run() -> None:
+    """Console script entry point: exit with :func:`main`'s code."""
+    sys.exit(main())

@@ -1,0 +1,367 @@
+"""Read PKI files for the commands: every element of a file, parsed into
+the library's objects, with a reason for each element that cannot be.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from pyasn1_modules import rfc5280, rfc5652
+
+from purepki.asn1 import der
+from purepki.asn1.oids import display_name
+from purepki.certificate import Certificate, load_certificates
+from purepki.cli.common import InputError
+from purepki.csr import CertificateSigningRequest
+from purepki.errors import DecodeError, EncryptedKeyError, PurePKIError
+from purepki.files import Element, Kind, read_elements
+from purepki.keys import (
+    ECPrivateKey,
+    ECPublicKey,
+    PrivateKey,
+    PublicKey,
+    RSAPrivateKey,
+    RSAPublicKey,
+    load_private_key,
+    load_public_key,
+)
+from purepki.name import Name
+from purepki.x509time import parse_time
+
+#: The key classes, for ``isinstance`` checks.
+KEY_TYPES = (RSAPrivateKey, ECPrivateKey, RSAPublicKey, ECPublicKey)
+
+#: Largest file the commands read, in bytes (the DER layer's limit).
+MAX_FILE_SIZE = der.MAX_INPUT_SIZE
+
+
+@dataclasses.dataclass(frozen=True)
+class RevocationList:
+    """The facts of a CRL that ``inspect`` shows (RFC 5280 section 5.1).
+
+    The CRL's signature is not checked.
+    """
+
+    issuer: Name
+    this_update: datetime.datetime
+    next_update: Optional[datetime.datetime]
+    revoked: int
+    signature_algorithm: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SignedDataBundle:
+    """A PKCS#7 / CMS signedData (RFC 5652 section 5) and its
+    certificates; ``openssl crl2pkcs7`` and Windows ``.p7b`` exports hold
+    certificate chains this way."""
+
+    certificates: tuple[Certificate, ...]
+
+
+Value = Union[
+    Certificate,
+    CertificateSigningRequest,
+    PrivateKey,
+    PublicKey,
+    RevocationList,
+    SignedDataBundle,
+    None,
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One element of a file with what it parsed into.
+
+    Attributes:
+        path: The file.
+        element: The element's bytes, kind and place.
+        value: The parsed object; ``None`` when it could not be parsed.
+        status: Why ``value`` is ``None`` although the element is fine
+            (an encrypted key, a PKCS#12 file); empty otherwise.
+        error: Why the element is invalid; empty when it is valid.
+        total: How many elements the file contains.
+    """
+
+    path: Path
+    element: Element
+    value: Value = None
+    status: str = ""
+    error: str = ""
+    total: int = 1
+
+    @property
+    def kind(self) -> Kind:
+        """What the element is."""
+        return self.element.kind
+
+    @property
+    def where(self) -> str:
+        """The file and the element's place in it."""
+        return f"{self.path}, {self.element.where}"
+
+    @property
+    def short_name(self) -> str:
+        """The file name, followed by the element's place when the file
+        contains several: ``combo.pem block 2``."""
+        if self.total == 1:
+            return self.path.name
+        return f"{self.path.name} {self.element.where.split(' (')[0]}"
+
+
+def read_file(path: Path) -> bytes:
+    """Read a file the commands take as input.
+
+    Raises:
+        InputError: The path is a folder or the file is too large.
+        OSError: The file is missing or unreadable.
+    """
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file")
+    size = path.stat().st_size
+    if size > MAX_FILE_SIZE:
+        raise InputError(
+            f"{path} has {size} bytes, more than the {MAX_FILE_SIZE} "
+            "purepki reads; it is no certificate, key or CSR file"
+        )
+    return path.read_bytes()
+
+
+def load_items(path: Path) -> list[Item]:
+    """Read and parse every element of a file.
+
+    Raises:
+        DecodeError: The file is neither PEM nor DER, or its PEM armour
+            is broken.
+        OSError: The file cannot be read.
+        InputError: See :func:`read_file`.
+    """
+    data = read_file(path)
+    elements = read_elements(data, str(path))
+    return [
+        dataclasses.replace(_parse(path, element), total=len(elements))
+        for element in elements
+    ]
+
+
+def _parse(path: Path, element: Element) -> Item:
+    if element.problem:
+        return Item(path, element, error=element.problem)
+    parser = _PARSERS.get(element.kind)
+    if parser is None:
+        return _unparsed(path, element)
+    try:
+        return Item(path, element, parser(element, str(path)))
+    except EncryptedKeyError as error:
+        return Item(path, element, status=_without_source(error, path))
+    except PurePKIError as error:
+        return Item(path, element, error=str(error))
+
+
+def _without_source(error: Exception, path: Path) -> str:
+    """Return an error message without the file name in front, for
+    lines that already show it."""
+    message = str(error)
+    prefix = f"{path}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def _unparsed(path: Path, element: Element) -> Item:
+    if element.kind is Kind.ENCRYPTED_PRIVATE_KEY:
+        try:
+            load_private_key(_key_bytes(element), source=str(path))
+        except EncryptedKeyError as error:
+            return Item(path, element, status=_without_source(error, path))
+        except PurePKIError as error:
+            return Item(path, element, error=str(error))
+        return Item(path, element, status="encrypted private key")
+    if element.kind is Kind.PKCS12:
+        # NOTE: PKCS#12 decryption comes in a later version; until then
+        # the container is reported, not opened.
+        return Item(
+            path,
+            element,
+            status=(
+                "PKCS#12 (PFX) container, password-protected; purepki "
+                "cannot open it yet (use 'openssl pkcs12 -in FILE -nodes' "
+                "to extract its keys and certificates)"
+            ),
+        )
+    if element.kind is Kind.EC_PARAMETERS:
+        return Item(path, element, status=_curve_parameters(element.der))
+    label = f" '{element.label}'" if element.label else ""
+    return Item(
+        path,
+        element,
+        error=f"unknown content{label}: not a key, certificate, CSR, CRL, "
+        "PKCS#7 or PKCS#12 structure",
+    )
+
+
+def _curve_parameters(data: bytes) -> str:
+    node = der.scan(data)
+    if node.tag_class == der.CLASS_UNIVERSAL and node.number == 6:
+        from pyasn1.type import univ
+
+        oid = str(der.decode(data, univ.ObjectIdentifier()))
+        return f"named curve {display_name(oid)} ({oid})"
+    return "explicit curve parameters"
+
+
+def _key_bytes(element: Element) -> bytes:
+    return element.as_pem() if element.encoding == "PEM" else element.der
+
+
+def _certificate(element: Element, source: str) -> Certificate:
+    return Certificate.from_der(element.der, source=source)
+
+
+def _trusted_certificate(element: Element, source: str) -> Certificate:
+    # OpenSSL's TRUSTED CERTIFICATE is a certificate followed by its trust
+    # settings (X509_AUX); only the certificate is read.
+    node = der.scan(element.der, allow_trailing=True)
+    return Certificate.from_der(element.der[: node.end], source=source)
+
+
+def _csr(element: Element, source: str) -> CertificateSigningRequest:
+    return CertificateSigningRequest.from_der(element.der, source=source)
+
+
+def _private_key(element: Element, source: str) -> PrivateKey:
+    return load_private_key(_key_bytes(element), source=source)
+
+
+def _public_key(element: Element, source: str) -> PublicKey:
+    return load_public_key(_key_bytes(element), source=source)
+
+
+def _crl(element: Element, source: str) -> RevocationList:
+    value, tree = der.decode_with_tree(
+        element.der, rfc5280.CertificateList(), source=source
+    )
+    tbs = value["tbsCertList"]
+    tbs_node = tree.children[0]
+    shift = 1 if tbs["version"].isValue else 0
+    issuer_node = tbs_node.children[1 + shift]
+    issuer_der = element.der[issuer_node.offset : issuer_node.end]
+    path = "tbsCertList"
+    this_update, _ = parse_time(
+        tbs["thisUpdate"], source=source, path=f"{path}.thisUpdate"
+    )
+    next_update = None
+    if tbs["nextUpdate"].isValue:
+        next_update, _ = parse_time(
+            tbs["nextUpdate"], source=source, path=f"{path}.nextUpdate"
+        )
+    revoked = (
+        len(tbs["revokedCertificates"])
+        if tbs["revokedCertificates"].isValue
+        else 0
+    )
+    algorithm = display_name(str(value["signatureAlgorithm"]["algorithm"]))
+    return RevocationList(
+        Name.from_pyasn1(tbs["issuer"], issuer_der),
+        this_update,
+        next_update,
+        revoked,
+        algorithm,
+    )
+
+
+def _signed_data(element: Element, source: str) -> SignedDataBundle:
+    """Read the certificates of a signedData from the bytes as received:
+    ContentInfo { contentType, [0] EXPLICIT SignedData }, whose
+    ``certificates`` field is the ``[0] IMPLICIT`` SET of SignedData."""
+    data = element.der
+    root = der.scan(data)
+    type_node, explicit = root.children
+    content_type = _oid_text(data[type_node.offset : type_node.end])
+    if content_type != str(rfc5652.id_signedData):
+        raise DecodeError(
+            f"PKCS#7 content type {display_name(content_type)} "
+            f"({content_type}) contains no certificates purepki can read",
+            source=source,
+        )
+    if not explicit.children:
+        raise DecodeError("PKCS#7 signedData is empty", source=source)
+    signed = explicit.children[0]
+    found: list[Certificate] = []
+    for field in signed.children:
+        if field.tag_class == der.CLASS_CONTEXT and field.number == 0:
+            for child in field.children:
+                if child.tag_class == der.CLASS_UNIVERSAL and (
+                    child.number == 16
+                ):
+                    encoded = data[child.offset : child.end]
+                    found.append(Certificate.from_der(encoded, source=source))
+    return SignedDataBundle(tuple(found))
+
+
+def _oid_text(encoded: bytes) -> str:
+    from pyasn1.type import univ
+
+    return str(der.decode(encoded, univ.ObjectIdentifier()))
+
+
+_PARSERS: dict[Kind, Any] = {
+    Kind.CERTIFICATE: _certificate,
+    Kind.TRUSTED_CERTIFICATE: _trusted_certificate,
+    Kind.CSR: _csr,
+    Kind.PRIVATE_KEY: _private_key,
+    Kind.PUBLIC_KEY: _public_key,
+    Kind.CRL: _crl,
+    Kind.PKCS7: _signed_data,
+}
+
+
+# --- Helpers for commands that need one kind ---------------------------------
+
+
+def load_certificate_list(path: Path) -> list[Certificate]:
+    """Read every certificate of a PEM or DER file, in order.
+
+    Raises:
+        WrongObjectType: The file contains no ``CERTIFICATE`` block.
+        DecodeError: A certificate is malformed.
+        OSError: The file cannot be read.
+    """
+    return load_certificates(read_file(path), source=str(path))
+
+
+def describe_name(name: Name) -> str:
+    """Return a name in RFC 4514 form, or ``(empty subject)``."""
+    return name.rfc4514() or "(empty name)"
+
+
+def key_identity(key: PublicKey) -> tuple[object, ...]:
+    """Return what makes two public keys the same key: RSA ``n`` and
+    ``e`` (an RSA-PSS key included), or an EC curve and point."""
+    if isinstance(key, RSAPublicKey):
+        return ("RSA", key.n, key.e)
+    assert isinstance(key, ECPublicKey)
+    return ("EC", key.curve.name, key.x, key.y)
+
+
+def key_summary(key: Union[PrivateKey, PublicKey]) -> str:
+    """Describe a key in a few words: ``RSA 2048 bits``, ``EC P-256``."""
+    if isinstance(key, (ECPrivateKey, ECPublicKey)):
+        return f"EC {key.curve.name}"
+    return f"{key.algorithm_name} {key.key_size} bits"
+
+
+def public_of(value: Value) -> Optional[PublicKey]:
+    """Return the public key of a key, certificate or CSR, or ``None``
+    for other values and for keys purepki does not support."""
+    if isinstance(value, (Certificate, CertificateSigningRequest)):
+        try:
+            return value.public_key
+        except PurePKIError:
+            return None
+    if isinstance(value, (RSAPrivateKey, ECPrivateKey)):
+        return value.public_key()
+    if isinstance(value, (RSAPublicKey, ECPublicKey)):
+        return value
+    return None
