@@ -61,6 +61,7 @@ from purepki.extensions import (
     NetscapeCertType,
     SubjectAlternativeName,
     SubjectKeyIdentifier,
+    reject_duplicates,
 )
 from purepki.keys import (
     ECPublicKey,
@@ -183,9 +184,25 @@ class Certificate:
             )
         self._warn_serial()
         self._warn_version_encoding(tbs_node)
-        # Read the names, times and extensions now, so that malformed
-        # values, warnings and duplicate extensions are reported on load,
-        # before anything relies on them.
+        # The DER of every field is already checked. The times are read
+        # now (cheap, and their warnings belong to loading), and repeated
+        # extensions are rejected now, since no later reader may pick one
+        # copy. Typed names and extension values are derived when first
+        # read, which keeps parsing near the cost of the DER decode.
+        self._validity  # noqa: B018
+        if tbs["extensions"].isValue:
+            reject_duplicates(
+                [str(ext["extnID"]) for ext in tbs["extensions"]],
+                self._source,
+            )
+
+    def check_fields(self) -> None:
+        """Derive every typed field now: names, validity and extensions.
+
+        Raises:
+            DecodeError: A field's value is malformed, for example an
+                extension value that breaks its RFC.
+        """
         self.issuer  # noqa: B018
         self.subject  # noqa: B018
         self._validity  # noqa: B018

@@ -2283,7 +2283,7 @@ class Extensions(Sequence[Extension]):
                 PurePKIWarning,
                 stacklevel=2,
             )
-        _reject_duplicates([oid for oid, _, _ in entries], source)
+        reject_duplicates([oid for oid, _, _ in entries], source)
         return cls(
             tuple(
                 parse_extension(oid, critical, data, source=source)
@@ -2378,7 +2378,12 @@ class Extensions(Sequence[Extension]):
         return lines
 
 
-def _reject_duplicates(oids: list[str], source: str) -> None:
+def reject_duplicates(oids: Sequence[str], source: str = "") -> None:
+    """Reject a list of extension OIDs that names one OID twice.
+
+    Raises:
+        DecodeError: An OID repeats (RFC 5280 section 4.2).
+    """
     first: dict[str, int] = {}
     for index, oid in enumerate(oids):
         if oid not in first:

@@ -57,6 +57,7 @@ from purepki.profiles import (
     DEFAULT_CA_DAYS,
     Purpose,
     SigningError,
+    ignored_request_extensions,
     self_signed_ca,
     sign_request,
 )
@@ -225,7 +226,9 @@ def _self_signed(
                 (usage, True),
                 (ski, False),
                 (AuthorityKeyIdentifier(key_identifier=ski.digest), False),
-                (SubjectAlternativeName(names), False),
+                # RFC 5280 section 4.2.1.6: critical when the subject is
+                # empty.
+                (SubjectAlternativeName(names), subject.is_empty),
             ]
         )
     )
@@ -334,6 +337,11 @@ def run_sign(args: argparse.Namespace) -> int:
     output.add(cert_path, certificate.to_pem().encode("ascii"))
     output.commit()
     _print_signed(cert_path, certificate, ca_certificate, purpose)
+    for extension in ignored_request_extensions(request):
+        note(
+            f"the CSR requests {extension.name} ({extension.oid}), which "
+            f"the {purpose.value} profile does not copy"
+        )
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from typing import Optional
 
 from purepki.backend import BackendLike
 from purepki.certificate import Certificate
-from purepki.errors import InvalidSignature, PurePKIError
+from purepki.errors import DecodeError, InvalidSignature, PurePKIError
 from purepki.verify.result import Check, Reason
 from purepki.verify.store import CertificatePool, TrustStore
 from purepki.verify.validation import Options, PathFailure, validate_path
@@ -83,10 +83,10 @@ class PathBuilder:
             for candidate in pool.with_subject(certificate):
                 if not is_anchor and candidate in self.trust_store:
                     continue
-                ski = candidate.subject_key_identifier
+                ski = _safe_key_id(candidate, authority=False)
                 id_rank = 1
                 if wanted_id is not None and ski is not None:
-                    id_rank = 0 if ski.digest == wanted_id else 2
+                    id_rank = 0 if ski == wanted_id else 2
                 valid_rank = 0 if candidate.is_valid_at(moment) else 1
                 rank = (id_rank, 0 if is_anchor else 1, valid_rank)
                 found.append((rank, candidate, is_anchor))
@@ -164,6 +164,16 @@ class PathBuilder:
             raise BudgetExhausted
         try:
             checks, warnings = validate_path(chain, self.options)
+        except DecodeError as error:
+            failure = PathFailure(
+                f"malformed certificate in the chain: {error}",
+                Reason.MALFORMED,
+                "RFC 5280 4.1",
+                "",
+            )
+            self._remember(failure, len(chain))
+            self.state.rejected.append(str(failure))
+            return
         except PathFailure as failure:
             self._remember(failure, len(chain))
             names = " -> ".join(_label(cert) for cert in chain)
@@ -176,6 +186,21 @@ class PathBuilder:
         if depth > self.state.best_depth:
             self.state.best_failure = failure
             self.state.best_depth = depth
+
+
+def _safe_key_id(certificate: Certificate, authority: bool) -> Optional[
+    bytes
+]:
+    """Return the authority or subject key identifier, or ``None`` when
+    it is absent or malformed (validation reports malformed ones)."""
+    try:
+        if authority:
+            aki = certificate.authority_key_identifier
+            return aki.key_identifier if aki is not None else None
+        ski = certificate.subject_key_identifier
+        return ski.digest if ski is not None else None
+    except DecodeError:
+        return None
 
 
 def no_path_reason(state: SearchState) -> Reason:
