@@ -105,7 +105,7 @@ WEAK_HASHES = frozenset({HashAlgorithm.MD5, HashAlgorithm.SHA1})
 
 
 class SignatureScheme(enum.Enum):
-    """How a hash is turned into a signature."""
+    """Signature scheme that turns a hash into a signature."""
 
     RSA_PKCS1V15 = "RSASSA-PKCS1-v1_5"
     RSA_PSS = "RSASSA-PSS"

@@ -109,7 +109,7 @@ class EncryptedKeyError(PurePKIError, ValueError):
 
 
 class UnsupportedReason(enum.Enum):
-    """Why an algorithm or format is not supported."""
+    """Category of an unsupported algorithm or format."""
 
     PUBLIC_KEY_ALGORITHM = "public key algorithm"
     CURVE = "elliptic curve"

@@ -35,10 +35,10 @@ MAX_INPUT_SIZE = 16 * 1024 * 1024
 #: levels deep (a directoryName inside a name constraint).
 MAX_DEPTH = 64
 
-#: Most arcs in one OBJECT IDENTIFIER. Registered OIDs have fewer than 20.
+#: Maximum number of arcs in one OBJECT IDENTIFIER. Registered OIDs have fewer than 20.
 MAX_OID_ARCS = 128
 
-#: Longest encoding of one OID arc, in octets: 20 octets hold 140 bits,
+#: Maximum length of one encoded OID arc, in octets: 20 octets hold 140 bits,
 #: enough for the 128-bit UUID arcs under 2.25 (ITU-T X.667).
 MAX_OID_ARC_OCTETS = 20
 
@@ -101,7 +101,7 @@ class Node:
 
     Attributes:
         tag_class: ``CLASS_UNIVERSAL`` to ``CLASS_PRIVATE``.
-        constructed: Whether the element holds other elements.
+        constructed: Whether the element contains other elements.
         number: Tag number.
         offset: Offset of the first identifier octet.
         header_length: Octets of identifier and length.
