@@ -3,9 +3,11 @@
 RSA signing uses the Chinese Remainder Theorem with multiplicative
 blinding (RFC 8017 section 5.1.2, note 2), and checks the result with the
 public exponent before returning it, so a fault in one CRT half cannot
-leak a factor. RSA verification computes the encoded message that a valid
-signature must produce and compares the two in constant time; it never
-parses padding (RFC 8017 section 8.2.2 step 3 and 4).
+leak a factor. Each key keeps a blinding pair that is squared after every
+signature and replaced by a fresh random one at intervals. RSA
+verification computes the encoded message that a valid signature must
+produce and compares the two in constant time; it never parses padding
+(RFC 8017 section 8.2.2 step 3 and 4).
 
 ECDSA uses ``ecdsa``'s RFC 6979 deterministic nonces. Native ``ecdsa`` key
 objects are built once per key value and cached, with the verifying keys
@@ -17,7 +19,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 from typing import Any, Callable
 
 import ecdsa
@@ -89,7 +93,9 @@ def _verifying_key(key: ECPublicKey) -> Any:
 # --- RSA arithmetic --------------------------------------------------------
 
 
-def emsa_pkcs1_v15(digest: bytes, algorithm: HashAlgorithm, size: int) -> bytes:
+def emsa_pkcs1_v15(
+    digest: bytes, algorithm: HashAlgorithm, size: int
+) -> bytes:
     """Encode a digest as EMSA-PKCS1-v1_5 (RFC 8017 section 9.2).
 
     Raises:
@@ -161,29 +167,106 @@ def emsa_pss_verify(
     return hmac.compare_digest(expected, h)
 
 
+#: Signatures made from one blinding pair, squared after each use, before
+#: a fresh random factor replaces it. OpenSSL 1.1.1 does the same, with
+#: the same count (BN_BLINDING_update and BN_BLINDING_COUNTER in
+#: crypto/bn/bn_blind.c).
+BLINDING_REFRESH_INTERVAL = 32
+
+#: Maximum number of RSA keys whose blinding pair is kept. The least
+#: recently used pair is dropped first, and its key signs with a fresh
+#: pair next time.
+MAX_BLINDING_KEYS = 64
+
+
+class _BlindingCache:
+    """Blinding pairs (r^e mod n, r^-1 mod n) per RSA key, safe to share
+    between threads.
+
+    Each signature takes the stored pair and leaves both values squared
+    for the next one, which is still a valid pair for r^2. This costs two
+    modular squarings where a fresh pair costs an exponentiation with e
+    and a modular inverse. The cache is keyed by (n, e) and stores none
+    of d, p and q.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        # (n, e) -> (r^e mod n, r^-1 mod n, signatures made so far).
+        self._pairs: dict[tuple[int, int], tuple[int, int, int]] = {}
+
+    def take(self, n: int, e: int) -> tuple[int, int]:
+        """Return a blinding pair for the key (n, e), used only once."""
+        with self._lock:
+            stored = self._pairs.pop((n, e), None)
+            if stored is not None and stored[2] < BLINDING_REFRESH_INTERVAL:
+                factor, inverse, uses = stored
+                self._store(n, e, factor, inverse, uses + 1)
+                return factor, inverse
+
+        # The exponentiation runs outside the lock so that other keys can
+        # sign meanwhile.
+        factor, inverse = _fresh_blinding_pair(n, e)
+        with self._lock:
+            self._store(n, e, factor, inverse, 1)
+        return factor, inverse
+
+    def _store(
+        self, n: int, e: int, factor: int, inverse: int, uses: int
+    ) -> None:
+        self._pairs[n, e] = (factor * factor % n, inverse * inverse % n, uses)
+        while len(self._pairs) > MAX_BLINDING_KEYS:
+            del self._pairs[next(iter(self._pairs))]
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._pairs)
+
+    def reset_after_fork(self) -> None:
+        """Forget every pair in a forked child, so that it does not repeat
+        the parent's factors.
+
+        The lock is replaced, not acquired, because another thread of the
+        parent may have held it at the fork.
+        """
+        self._lock = threading.Lock()
+        self._pairs = {}
+
+
+def _fresh_blinding_pair(n: int, e: int) -> tuple[int, int]:
+    while True:
+        r = secrets.randbelow(n - 2) + 2
+        try:
+            return pow(r, e, n), pow(r, -1, n)
+        except ValueError:  # pragma: no cover - r shares a factor with n
+            continue
+
+
+_BLINDING = _BlindingCache()
+if hasattr(os, "register_at_fork"):  # pragma: no branch - POSIX
+    os.register_at_fork(after_in_child=_BLINDING.reset_after_fork)
+
+
 def rsa_private_operation(key: RSAPrivateKey, message: int) -> int:
     """Compute message^d mod n through the CRT, with blinding.
 
-    A random r blinds the input as message * r^e, so the timing of the
-    exponentiations does not depend on ``message``; the result is
-    multiplied by r^-1. The result is checked with the public exponent.
+    The input is blinded as message * A with A = r^e mod n for a secret
+    random r, so the timing of the exponentiations does not depend on
+    ``message``, and the result is multiplied by A^-1 = r^-1 mod n. Each
+    key keeps its pair (A, A^-1) between calls and squares both after
+    each use, with a fresh r every :data:`BLINDING_REFRESH_INTERVAL`
+    signatures. The result is checked with the public exponent.
 
     Raises:
         ArithmeticError: The check failed (a computation fault).
     """
     n = key.n
-    while True:
-        r = secrets.randbelow(n - 2) + 2
-        try:
-            r_inverse = pow(r, -1, n)
-        except ValueError:  # pragma: no cover - r shares a factor with n
-            continue
-        break
-    blinded = message * pow(r, key.e, n) % n
+    factor, inverse = _BLINDING.take(n, key.e)
+    blinded = message * factor % n
     s1 = pow(blinded, key.dp, key.p)
     s2 = pow(blinded, key.dq, key.q)
     h = key.qinv * (s1 - s2) % key.p
-    signature = (s2 + h * key.q) * r_inverse % n
+    signature = (s2 + h * key.q) * inverse % n
     if pow(signature, key.e, n) != message:
         raise ArithmeticError("RSA signature failed its consistency check")
     return signature
@@ -229,8 +312,9 @@ class PureBackend:
         size = (key.n.bit_length() + 7) // 8
         digest = algorithm.hash.digest(data)
         if algorithm.scheme is SignatureScheme.RSA_PSS:
-            encoded = emsa_pss_encode(digest, key.n.bit_length() - 1,
-                                      algorithm)
+            encoded = emsa_pss_encode(
+                digest, key.n.bit_length() - 1, algorithm
+            )
         else:
             encoded = emsa_pkcs1_v15(digest, algorithm.hash, size)
         message = int.from_bytes(encoded, "big")
@@ -294,3 +378,25 @@ class PureBackend:
         expected = emsa_pkcs1_v15(digest, algorithm.hash, size)
         if not hmac.compare_digest(expected, encoded):
             raise InvalidSignature()
+
+    # The cipher methods take ``cipher: Any`` because the module imports
+    # nothing from purepki.ciphers; the argument is a
+    # purepki.ciphers.Cipher, as in the Backend protocol.
+
+    def cbc_encrypt(
+        self, cipher: Any, key: bytes, iv: bytes, data: bytes
+    ) -> bytes:
+        """Encrypt whole blocks with the pure-Python ciphers of
+        :mod:`purepki.ciphers`."""
+        from purepki.ciphers import cbc_encrypt_blocks
+
+        return cbc_encrypt_blocks(cipher, key, iv, data)
+
+    def cbc_decrypt(
+        self, cipher: Any, key: bytes, iv: bytes, data: bytes
+    ) -> bytes:
+        """Decrypt whole blocks with the pure-Python ciphers of
+        :mod:`purepki.ciphers`."""
+        from purepki.ciphers import cbc_decrypt_blocks
+
+        return cbc_decrypt_blocks(cipher, key, iv, data)
