@@ -191,10 +191,22 @@ class Certificate:
         # read, which keeps parsing near the cost of the DER decode.
         self._validity  # noqa: B018
         if tbs["extensions"].isValue:
-            reject_duplicates(
-                [str(ext["extnID"]) for ext in tbs["extensions"]],
-                self._source,
-            )
+            self._reject_duplicate_extensions(tbs_node)
+
+    def _reject_duplicate_extensions(self, tbs_node: der.Node) -> None:
+        # Compare the encoded OIDs from the element tree, which is cheaper
+        # than reading them from the pyasn1 value.
+        wrapper = tbs_node.children[-1]
+        encoded = [
+            extension.children[0].content(self._der)
+            for extension in wrapper.children[0].children
+        ]
+        if len(set(encoded)) != len(encoded):
+            oids = [
+                str(ext["extnID"])
+                for ext in self._value["tbsCertificate"]["extensions"]
+            ]
+            reject_duplicates(oids, self._source)
 
     def check_fields(self) -> None:
         """Derive every typed field now: names, validity and extensions.

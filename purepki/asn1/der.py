@@ -35,7 +35,8 @@ MAX_INPUT_SIZE = 16 * 1024 * 1024
 #: levels deep (a directoryName inside a name constraint).
 MAX_DEPTH = 64
 
-#: Maximum number of arcs in one OBJECT IDENTIFIER. Registered OIDs have fewer than 20.
+#: Maximum number of arcs in one OBJECT IDENTIFIER. Registered OIDs have
+#: fewer than 20.
 MAX_OID_ARCS = 128
 
 #: Maximum length of one encoded OID arc, in octets: 20 octets hold 140 bits,
@@ -211,7 +212,7 @@ def scan(
         LimitExceeded: The input exceeds ``max_size`` or ``max_depth``.
     """
     try:
-        return _scan(data, allow_trailing, max_size, max_depth)
+        return _scan(data, allow_trailing, max_size, max_depth)[0]
     except _ScanError as error:
         cls = LimitExceeded if error.limit else DecodeError
         raise cls(_malformed(error.reason), offset=error.offset) from None
@@ -223,7 +224,10 @@ def _malformed(reason: str) -> str:
 
 def _scan(
     data: bytes, allow_trailing: bool, max_size: int, max_depth: int
-) -> Node:
+) -> tuple[Node, bool]:
+    """Scan ``data``; return the tree and whether it has a primitive
+    element with a non-universal tag, whose content only the schema walk
+    can check."""
     size = len(data)
     if size > max_size:
         reason = f"input of {size} bytes exceeds the limit of {max_size}"
@@ -237,13 +241,28 @@ def _scan(
     limit = size
     bad_forms = _BAD_UNIVERSAL_OCTETS
     checks = _CONTENT_CHECKS_BY_OCTET
+    tagged_primitive = False
     while True:
         first = data[position] if position < limit else -1
         if first in bad_forms:
             _check_universal_form(
                 first & 0x1F, bool(first & 0x20), position, stack
             )
-        node = _read_header(data, position, limit, stack)
+        length = data[position + 1] if position + 1 < limit else 0x80
+        if first & 0x1F != 0x1F and length < 0x80:
+            # Fast path: a one-octet tag and a short-form length.
+            if length > limit - position - 2:
+                node = _read_header(data, position, limit, stack)
+            node = Node(
+                first >> 6,
+                bool(first & 0x20),
+                first & 0x1F,
+                position,
+                2,
+                length,
+            )
+        else:
+            node = _read_header(data, position, limit, stack)
         if stack:
             stack[-1].children.append(node)
         else:
@@ -256,6 +275,8 @@ def _scan(
             position = node.offset + node.header_length
             limit = node.end
         else:
+            if first & 0xC0:
+                tagged_primitive = True
             checker = checks.get(first)
             if checker is not None:
                 problem = checker(
@@ -274,7 +295,7 @@ def _scan(
     if position != size and not allow_trailing:
         reason = f"{size - position} bytes after the end of the element"
         raise _ScanError(reason, position, [])
-    return root
+    return root, tagged_primitive
 
 
 def _read_header(
@@ -869,24 +890,14 @@ def decode(
             schema; the error names the offset and the field path.
         LimitExceeded: The input exceeds a safety limit.
     """
-    decode_tree(data, schema, source=source, max_size=max_size)
-    return _pyasn1_decode(data, schema, source)
+    return decode_with_tree(data, schema, source=source, max_size=max_size)[0]
 
 
-def decode_tree(
-    data: bytes,
-    schema: Any,
-    *,
-    source: str = "",
-    max_size: int = MAX_INPUT_SIZE,
-) -> Node:
-    """Check ``data`` against the DER rules and ``schema``; return the tree.
-
-    Performs every check of :func:`decode` except building the pyasn1
-    value, for callers that need the element offsets.
-    """
+def _scan_for_schema(
+    data: bytes, schema: Any, source: str, max_size: int
+) -> tuple[Node, bool]:
     try:
-        root = _scan(bytes(data), False, max_size, MAX_DEPTH)
+        return _scan(data, False, max_size, MAX_DEPTH)
     except _ScanError as error:
         cls = LimitExceeded if error.limit else DecodeError
         path = _resolve_path(schema, error.stack)
@@ -896,6 +907,9 @@ def decode_tree(
             path=path,
             source=source,
         ) from None
+
+
+def _check_schema(schema: Any, root: Node, data: bytes, source: str) -> None:
     plan = _root_plan(schema)
     try:
         _walk(plan, root, data, None, [None])
@@ -915,6 +929,23 @@ def decode_tree(
                 source=source,
             ) from None
         raise AssertionError("schema walk is not repeatable") from None
+
+
+def decode_tree(
+    data: bytes,
+    schema: Any,
+    *,
+    source: str = "",
+    max_size: int = MAX_INPUT_SIZE,
+) -> Node:
+    """Check ``data`` against the DER rules and ``schema``; return the tree.
+
+    Performs every check of :func:`decode` except building the pyasn1
+    value, for callers that need the element offsets.
+    """
+    data = bytes(data)
+    root, _ = _scan_for_schema(data, schema, source, max_size)
+    _check_schema(schema, root, data, source)
     return root
 
 
@@ -956,9 +987,25 @@ def decode_with_tree(
     max_size: int = MAX_INPUT_SIZE,
 ) -> tuple[Any, Node]:
     """Decode like :func:`decode` and also return the element tree, whose
-    offsets locate each field's bytes as received."""
-    root = decode_tree(data, schema, source=source, max_size=max_size)
-    return _pyasn1_decode(data, schema, source), root
+    offsets locate each field's bytes as received.
+
+    pyasn1 rejects every structural mismatch with the schema (a missing or
+    extra field, a wrong tag, an explicit tag around two elements), so the
+    schema walk runs before the pyasn1 decode only when the input has
+    implicitly tagged primitive elements, whose content rules only the
+    walk checks; otherwise it runs after a failed pyasn1 decode, to name
+    the offset and field at fault.
+    """
+    data = bytes(data)
+    root, tagged_primitive = _scan_for_schema(data, schema, source, max_size)
+    if tagged_primitive:
+        _check_schema(schema, root, data, source)
+    try:
+        value = _pyasn1_decode(data, schema, source)
+    except DecodeError:
+        _check_schema(schema, root, data, source)
+        raise
+    return value, root
 
 
 def encode_length(length: int) -> bytes:

@@ -188,9 +188,7 @@ class PathBuilder:
             self.state.best_depth = depth
 
 
-def _safe_key_id(certificate: Certificate, authority: bool) -> Optional[
-    bytes
-]:
+def _safe_key_id(certificate: Certificate, authority: bool) -> Optional[bytes]:
     """Return the authority or subject key identifier, or ``None`` when
     it is absent or malformed (validation reports malformed ones)."""
     try:
