@@ -1,7 +1,8 @@
 """The crypto backend interface and the registry of installed backends.
 
 purepki keeps its own key objects and asks a backend only for arithmetic:
-generate a key, derive an EC public point, sign, verify. The default
+generate a key, derive an EC public point, sign, verify, and run the
+block ciphers of password-protected keys on whole blocks. The default
 backend, ``pure``, uses the ``rsa`` and ``ecdsa`` packages and Python
 integers. Other backends are separate distributions that register a class
 under the ``purepki.backends`` entry point group (see ``backends/`` in the
@@ -26,6 +27,7 @@ from purepki.errors import BackendNotFound
 
 if TYPE_CHECKING:
     from purepki.algorithms import SignatureAlgorithm
+    from purepki.ciphers import Cipher
     from purepki.curves import Curve
     from purepki.keys import (
         ECPrivateKey,
@@ -41,7 +43,7 @@ DEFAULT_BACKEND = "pure"
 
 @runtime_checkable
 class Backend(Protocol):
-    """What a crypto backend does.
+    """Interface of a crypto backend.
 
     Implementations receive purepki key objects, which are immutable, and
     may cache native key objects keyed by them. Input checks that do not
@@ -88,6 +90,26 @@ class Backend(Protocol):
 
         Raises:
             InvalidSignature: The signature does not verify.
+        """
+        ...
+
+    def cbc_encrypt(
+        self, cipher: Cipher, key: bytes, iv: bytes, data: bytes
+    ) -> bytes:
+        """Encrypt whole blocks of ``data`` with ``cipher`` in CBC mode.
+
+        purepki pads the data and checks the key, IV and data lengths
+        before the call; the backend adds no padding.
+        """
+        ...
+
+    def cbc_decrypt(
+        self, cipher: Cipher, key: bytes, iv: bytes, data: bytes
+    ) -> bytes:
+        """Decrypt whole blocks of ``data`` with ``cipher`` in CBC mode.
+
+        The result still carries its padding, which purepki checks, so
+        every backend rejects the same inputs.
         """
         ...
 

@@ -16,8 +16,15 @@ SubjectPublicKeyInfo      ``PUBLIC KEY``         RFC 5280 section 4.1
 PKCS#1 public             ``RSA PUBLIC KEY``     RFC 8017 appendix A.1.1
 ========================  =====================  ===========================
 
-Encrypted keys (``ENCRYPTED PRIVATE KEY`` and ``Proc-Type: 4,ENCRYPTED``)
-are recognised and rejected with :class:`~purepki.errors.EncryptedKeyError`.
+Password-protected keys are read with the ``password`` argument of
+:func:`load_private_key`: encrypted PKCS#8 (RFC 5958 section 3, under the
+``ENCRYPTED PRIVATE KEY`` label, a plain ``PRIVATE KEY`` label or as DER)
+with the schemes of :mod:`purepki.pbe`, and legacy OpenSSL PEM with
+``Proc-Type: 4,ENCRYPTED`` and ``DEK-Info`` headers. Without a password
+they raise :class:`~purepki.errors.EncryptedKeyError` naming the scheme.
+:func:`encrypt_private_key` and the ``to_encrypted_der`` and
+``to_encrypted_pem`` methods write encrypted PKCS#8, by default with
+PBES2, PBKDF2-HMAC-SHA256 and AES-256-CBC.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import hashlib
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pyasn1.type import namedtype, tag, univ
 from pyasn1_modules import rfc3279, rfc4055, rfc5280, rfc5958, rfc8017
@@ -57,6 +64,12 @@ from purepki.errors import (
     UnsupportedReason,
     WrongObjectType,
 )
+
+if TYPE_CHECKING:
+    from purepki.pbe import PasswordEncryption
+
+#: A password: text, or bytes taken as UTF-8.
+Password = Union[str, bytes]
 
 #: RSA modulus sizes purepki generates.
 RSA_KEY_SIZES = (2048, 3072, 4096)
@@ -321,6 +334,33 @@ class RSAPrivateKey:
         )
         return pem.encode(label, self.to_der(format))
 
+    def to_encrypted_der(
+        self,
+        password: Password,
+        *,
+        scheme: Optional[PasswordEncryption] = None,
+        backend: BackendLike = None,
+    ) -> bytes:
+        """Encode the key as encrypted PKCS#8 DER; see
+        :func:`encrypt_private_key`."""
+        return encrypt_private_key(
+            self, password, scheme=scheme, backend=backend
+        )
+
+    def to_encrypted_pem(
+        self,
+        password: Password,
+        *,
+        scheme: Optional[PasswordEncryption] = None,
+        backend: BackendLike = None,
+    ) -> str:
+        """Encode the key as ``ENCRYPTED PRIVATE KEY`` PEM; see
+        :func:`encrypt_private_key`."""
+        encrypted = encrypt_private_key(
+            self, password, scheme=scheme, backend=backend
+        )
+        return pem.encode(pem.ENCRYPTED_PRIVATE_KEY_LABEL, encrypted)
+
     def sign(
         self,
         data: bytes,
@@ -544,6 +584,33 @@ class ECPrivateKey:
             else ("PRIVATE KEY")
         )
         return pem.encode(label, self.to_der(format))
+
+    def to_encrypted_der(
+        self,
+        password: Password,
+        *,
+        scheme: Optional[PasswordEncryption] = None,
+        backend: BackendLike = None,
+    ) -> bytes:
+        """Encode the key as encrypted PKCS#8 DER; see
+        :func:`encrypt_private_key`."""
+        return encrypt_private_key(
+            self, password, scheme=scheme, backend=backend
+        )
+
+    def to_encrypted_pem(
+        self,
+        password: Password,
+        *,
+        scheme: Optional[PasswordEncryption] = None,
+        backend: BackendLike = None,
+    ) -> str:
+        """Encode the key as ``ENCRYPTED PRIVATE KEY`` PEM; see
+        :func:`encrypt_private_key`."""
+        encrypted = encrypt_private_key(
+            self, password, scheme=scheme, backend=backend
+        )
+        return pem.encode(pem.ENCRYPTED_PRIVATE_KEY_LABEL, encrypted)
 
     def sign(
         self,
@@ -1144,19 +1211,76 @@ _LABEL_SHAPES = {
 }
 
 
-def _reject_encrypted(block: pem.PEMBlock, source: str) -> None:
+def _legacy_encrypted(block: pem.PEMBlock) -> bool:
     proc_type = block.header("Proc-Type")
-    if proc_type is not None and "ENCRYPTED" in proc_type.upper():
-        cipher = (block.header("DEK-Info") or "unknown cipher").split(",")[0]
-        raise EncryptedKeyError(
-            f"{source}: private key is encrypted (legacy PEM, {cipher}); "
-            "unlock it first with 'purepki unlock'"
-        )
-    if block.label == pem.ENCRYPTED_PRIVATE_KEY_LABEL:
-        raise EncryptedKeyError(
-            f"{source}: private key is encrypted (PKCS#8); unlock it first "
-            "with 'purepki unlock'"
-        )
+    return proc_type is not None and "ENCRYPTED" in proc_type.upper()
+
+
+def _encrypted_error(source: str, scheme: str) -> EncryptedKeyError:
+    return EncryptedKeyError(
+        f"{source}: private key is encrypted ({scheme}); give its password, "
+        "or unlock it first with 'purepki unlock'"
+    )
+
+
+def _decrypt_legacy_block(
+    block: pem.PEMBlock,
+    password: Optional[Password],
+    source: str,
+    backend: BackendLike,
+) -> PrivateKey:
+    """Decrypt a ``Proc-Type: 4,ENCRYPTED`` block and decode the key."""
+    from purepki import pbe
+
+    dek_info = block.header("DEK-Info")
+    cipher, _ = pbe.legacy_pem_cipher(dek_info, source=source)
+    if password is None:
+        raise _encrypted_error(source, f"legacy PEM, {cipher.name}")
+    plain = pbe.decrypt_legacy_pem(
+        dek_info, block.der, password, source=source, backend=backend
+    )
+    shape = _LABEL_SHAPES.get(block.label, _Shape.PKCS8)
+    try:
+        return _decode_private_der(plain, shape, source, backend)
+    except DecodeError:
+        raise pbe.legacy_bad_password(cipher, source) from None
+
+
+def _decrypt_pkcs8(
+    data: bytes,
+    password: Optional[Password],
+    source: str,
+    backend: BackendLike,
+) -> PrivateKey:
+    """Decrypt an EncryptedPrivateKeyInfo and decode the key inside."""
+    from purepki import pbe
+
+    scheme, _ = pbe.read_encrypted_pkcs8(data, source=source)
+    if password is None:
+        raise _encrypted_error(source, f"PKCS#8, {scheme.describe()}")
+    plain = pbe.decrypt_pkcs8(data, password, source=source, backend=backend)
+    try:
+        return _decode_pkcs8(plain, source, backend)
+    except DecodeError:
+        raise pbe.bad_password("private key", scheme, source) from None
+
+
+def _load_private_block(
+    block: pem.PEMBlock,
+    password: Optional[Password],
+    source: str,
+    backend: BackendLike,
+) -> PrivateKey:
+    if _legacy_encrypted(block):
+        return _decrypt_legacy_block(block, password, source, backend)
+    encrypted = block.label == pem.ENCRYPTED_PRIVATE_KEY_LABEL or (
+        block.label == "PRIVATE KEY"
+        and _der_shape(block.der, source) is _Shape.ENCRYPTED_PKCS8
+    )
+    if encrypted:
+        return _decrypt_pkcs8(block.der, password, source, backend)
+    shape = _LABEL_SHAPES[block.label]
+    return _decode_private_der(block.der, shape, source, backend)
 
 
 def _what_is(blocks: list[pem.PEMBlock]) -> str:
@@ -1167,10 +1291,11 @@ def _what_is(blocks: list[pem.PEMBlock]) -> str:
 def load_private_key(
     data: bytes,
     *,
+    password: Optional[Password] = None,
     source: str = "private key",
     backend: BackendLike = None,
 ) -> PrivateKey:
-    """Load an unencrypted private key from PEM or DER.
+    """Load a private key from PEM or DER, decrypting it if needed.
 
     PEM is told from DER by content. In a PEM file holding several blocks
     (a key next to certificates), the first private key block is used and
@@ -1179,15 +1304,25 @@ def load_private_key(
 
     Args:
         data: File content.
+        password: The password of an encrypted key, as text or UTF-8
+            bytes. It is ignored when the key is not encrypted; use
+            :func:`private_key_encryption` to tell the two apart.
         source: File name shown in errors.
-        backend: Used to derive an EC public point when the file lacks it.
+        backend: Runs the cipher, and derives an EC public point when the
+            file lacks it.
 
     Raises:
-        DecodeError: The content is not a valid key.
+        DecodeError: The content is not a valid key, or its encryption
+            parameters are malformed.
         WrongObjectType: The content is a public key, a certificate or
             another object.
-        EncryptedKeyError: The key is password-protected.
-        UnsupportedAlgorithm: The key type or curve is not supported.
+        EncryptedKeyError: The key is password-protected and no password
+            was given; the message names the scheme.
+        purepki.pbe.BadPassword: The password does not decrypt the key.
+        UnsupportedAlgorithm: The key type or curve is not supported, or
+            the key is encrypted with a scheme purepki does not implement
+            (:class:`purepki.pbe.UnsupportedScheme`), whether or not a
+            password was given.
     """
     if pem.looks_like_pem(data):
         blocks = pem.read_blocks(data, source)
@@ -1195,9 +1330,7 @@ def load_private_key(
             if block.label in pem.PRIVATE_KEY_LABELS or (
                 block.label == pem.ENCRYPTED_PRIVATE_KEY_LABEL
             ):
-                _reject_encrypted(block, source)
-                shape = _LABEL_SHAPES[block.label]
-                return _decode_private_der(block.der, shape, source, backend)
+                return _load_private_block(block, password, source, backend)
         raise WrongObjectType(
             f"no private key found: the file holds {_what_is(blocks)}; "
             "expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' "
@@ -1206,15 +1339,92 @@ def load_private_key(
         )
     shape = _der_shape(data, source)
     if shape is _Shape.ENCRYPTED_PKCS8:
-        raise EncryptedKeyError(
-            f"{source}: private key is encrypted (PKCS#8); unlock it first "
-            "with 'purepki unlock'"
-        )
+        return _decrypt_pkcs8(data, password, source, backend)
     if shape not in _PRIVATE_SHAPES:
         raise WrongObjectType(
             f"expected a private key, found a {shape.value}", source=source
         )
     return _decode_private_der(data, shape, source, backend)
+
+
+def private_key_encryption(
+    data: bytes, *, source: str = "private key"
+) -> Optional[str]:
+    """Describe how a private key file is encrypted, without a password.
+
+    Returns:
+        ``None`` for an unencrypted key, else the scheme, such as
+        ``PKCS#8, PBES2 (PBKDF2-HMAC-SHA256, 2048 iterations,
+        AES-256-CBC)`` or ``legacy PEM, AES-128-CBC``.
+
+    Raises:
+        DecodeError: The content is not a key file, or the encryption
+            parameters are malformed.
+        WrongObjectType: The content contains no private key.
+        purepki.pbe.UnsupportedScheme: The key is encrypted with a scheme
+            purepki does not implement.
+    """
+    from purepki import pbe
+
+    if pem.looks_like_pem(data):
+        for block in pem.read_blocks(data, source):
+            if block.label in pem.PRIVATE_KEY_LABELS or (
+                block.label == pem.ENCRYPTED_PRIVATE_KEY_LABEL
+            ):
+                return _block_encryption(block, source)
+        raise WrongObjectType("no private key found", source=source)
+    if _der_shape(data, source) is not _Shape.ENCRYPTED_PKCS8:
+        return None
+    scheme, _ = pbe.read_encrypted_pkcs8(data, source=source)
+    return f"PKCS#8, {scheme.describe()}"
+
+
+def _block_encryption(block: pem.PEMBlock, source: str) -> Optional[str]:
+    from purepki import pbe
+
+    if _legacy_encrypted(block):
+        header = block.header("DEK-Info")
+        cipher, _ = pbe.legacy_pem_cipher(header, source=source)
+        return f"legacy PEM, {cipher.name}"
+    if block.label == pem.ENCRYPTED_PRIVATE_KEY_LABEL or (
+        block.label == "PRIVATE KEY"
+        and _der_shape(block.der, source) is _Shape.ENCRYPTED_PKCS8
+    ):
+        scheme, _ = pbe.read_encrypted_pkcs8(block.der, source=source)
+        return f"PKCS#8, {scheme.describe()}"
+    return None
+
+
+def encrypt_private_key(
+    key: PrivateKey,
+    password: Password,
+    *,
+    scheme: Optional[PasswordEncryption] = None,
+    backend: BackendLike = None,
+) -> bytes:
+    """Encode a key as encrypted PKCS#8 DER (RFC 5958 section 3).
+
+    Args:
+        key: The key.
+        password: The password, as text or UTF-8 bytes; not empty.
+        scheme: From :func:`purepki.pbe.pbes2` or
+            :func:`purepki.pbe.pbes2_scrypt`; defaults to PBES2 with
+            PBKDF2-HMAC-SHA256 (600,000 iterations) and AES-256-CBC.
+        backend: See :func:`purepki.backend.get_backend`.
+
+    Raises:
+        ValueError: The password is empty.
+    """
+    from purepki import pbe
+
+    if not password:
+        raise ValueError(
+            "the password of an encrypted key must not be empty; write an "
+            "unencrypted key with to_pem() instead"
+        )
+    return pbe.encrypt_pkcs8(
+        key.to_der(PrivateFormat.PKCS8), password, scheme, backend=backend
+    )
 
 
 def load_public_key(data: bytes, *, source: str = "public key") -> PublicKey:
@@ -1319,9 +1529,11 @@ __all__ = [
     "RSAPrivateKey",
     "RSAPublicKey",
     "SignatureScheme",
+    "encrypt_private_key",
     "generate_ec_key",
     "generate_rsa_key",
     "load_private_key",
     "load_public_key",
+    "private_key_encryption",
     "public_key_from_spki",
 ]

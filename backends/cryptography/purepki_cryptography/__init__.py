@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from cryptography import exceptions as native_errors
 from cryptography.hazmat.primitives import hashes
@@ -49,6 +50,9 @@ from purepki.keys import (
     RSAPrivateKey,
     RSAPublicKey,
 )
+
+if TYPE_CHECKING:
+    from purepki.ciphers import Cipher
 
 __all__ = ["CryptographyBackend"]
 
@@ -444,3 +448,81 @@ class CryptographyBackend:
             _verify_ecdsa(key, signature, data, algorithm)
         else:
             _verify_rsa(key, signature, data, algorithm)
+
+    def cbc_encrypt(
+        self, cipher: Cipher, key: bytes, iv: bytes, data: bytes
+    ) -> bytes:
+        """Encrypt whole blocks in CBC mode with OpenSSL.
+
+        ``cryptography`` runs RC2 only with a 128-bit key and 128
+        effective bits, so other RC2 variants (RC2-40 of legacy PKCS#12
+        files) run on purepki's pure-Python RC2.
+
+        Raises:
+            UnsupportedAlgorithm: OpenSSL lacks the cipher.
+        """
+        if _needs_pure_rc2(cipher, key):
+            from purepki.ciphers import cbc_encrypt_blocks
+
+            return cbc_encrypt_blocks(cipher, key, iv, data)
+        encryptor = self._native_cbc(cipher, key, iv).encryptor()
+        return encryptor.update(data) + encryptor.finalize()
+
+    def cbc_decrypt(
+        self, cipher: Cipher, key: bytes, iv: bytes, data: bytes
+    ) -> bytes:
+        """Decrypt whole blocks in CBC mode with OpenSSL, leaving the
+        padding for purepki to check. RC2 variants run as in
+        :meth:`cbc_encrypt`.
+
+        Raises:
+            UnsupportedAlgorithm: OpenSSL lacks the cipher.
+        """
+        if _needs_pure_rc2(cipher, key):
+            from purepki.ciphers import cbc_decrypt_blocks
+
+            return cbc_decrypt_blocks(cipher, key, iv, data)
+        decryptor = self._native_cbc(cipher, key, iv).decryptor()
+        return decryptor.update(data) + decryptor.finalize()
+
+    @staticmethod
+    def _native_cbc(cipher: Cipher, key: bytes, iv: bytes) -> Any:
+        # Imported here: the DES and RC2 classes live in
+        # cryptography.hazmat.decrepit since cryptography 43.
+        from cryptography.hazmat.decrepit.ciphers import (
+            algorithms as decrepit,
+        )
+        from cryptography.hazmat.primitives.ciphers import (
+            Cipher as NativeCipher,
+        )
+        from cryptography.hazmat.primitives.ciphers import algorithms, modes
+
+        from purepki.ciphers import CipherFamily
+
+        family = cipher.family
+        algorithm: Any
+        if family is CipherFamily.AES:
+            algorithm = algorithms.AES(key)
+        elif family is CipherFamily.DES_EDE3:
+            algorithm = decrepit.TripleDES(key)
+        elif family is CipherFamily.DES:
+            # TDEA with K1 = K2 = K3 is single DES (SP 800-67 section 3.3).
+            algorithm = decrepit.TripleDES(key * 3)
+        else:
+            algorithm = decrepit.RC2(key)
+        try:
+            return NativeCipher(algorithm, modes.CBC(iv))
+        except native_errors.UnsupportedAlgorithm as error:
+            raise UnsupportedAlgorithm(
+                f"the cryptography backend's OpenSSL does not offer "
+                f"{cipher.name} ({error}); use PUREPKI_BACKEND=pure",
+                UnsupportedReason.OPERATION,
+            ) from None
+
+
+def _needs_pure_rc2(cipher: Cipher, key: bytes) -> bool:
+    from purepki.ciphers import CipherFamily
+
+    return cipher.family is CipherFamily.RC2 and (
+        len(key) != 16 or cipher.effective_key_bits != 128
+    )
