@@ -36,6 +36,7 @@ from purepki.algorithms import (
 from purepki.curves import P256, P384, P521, Curve
 from purepki.errors import (
     InvalidSignature,
+    KeyFormatError,
     UnsupportedAlgorithm,
     UnsupportedReason,
 )
@@ -258,7 +259,8 @@ def rsa_private_operation(key: RSAPrivateKey, message: int) -> int:
     signatures. The result is checked with the public exponent.
 
     Raises:
-        ArithmeticError: The check failed (a computation fault).
+        KeyFormatError: The check failed: a "prime" of the key is not
+            prime, or the arithmetic was faulty. No signature is returned.
     """
     n = key.n
     factor, inverse = _BLINDING.take(n, key.e)
@@ -268,7 +270,11 @@ def rsa_private_operation(key: RSAPrivateKey, message: int) -> int:
     h = key.qinv * (s1 - s2) % key.p
     signature = (s2 + h * key.q) * inverse % n
     if pow(signature, key.e, n) != message:
-        raise ArithmeticError("RSA signature failed its consistency check")
+        raise KeyFormatError(
+            "RSA private key failed the signature consistency check "
+            "(s^e mod n differs from the message), so a factor is not "
+            "prime or a CRT value is wrong; generate a new key"
+        )
     return signature
 
 

@@ -827,14 +827,6 @@ def test_openssl_rejects_composite_factor(
     assert "OpenSSL rejected" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "purepki's RSA private key checks do not test primality, and the "
-        "pure backend raises ArithmeticError, which is not a purepki "
-        "error, when its CRT consistency check fails on a composite factor"
-    ),
-)
 def test_pure_rejects_composite_factor(
     native: Backend, rsa_key: RSAPrivateKey
 ) -> None:
