@@ -1,0 +1,208 @@
+"""Unlocking password-protected keys, and block cipher throughput.
+
+Per backend (pure, and cryptography when installed):
+
+- unlocking one RSA-2048 key from each format openssl writes: encrypted
+  PKCS#8 (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC), legacy PEM with
+  AES-128-CBC and with DES-EDE3-CBC, and PKCS#12 in its default (PBES2,
+  AES-256) and legacy (3DES key bag, RC2-40 certificate bag) forms; the
+  floor is the pure backend's time for the same file, so each
+  cryptography row shows the ratio between backends;
+- AES-256-CBC and DES-EDE3-CBC encryption of 16 KiB through
+  ``purepki.ciphers.encrypt``, beside the raw ``cryptography`` cipher for
+  context.
+
+The files are made once per session by the openssl command, as
+administrators make them, with openssl's own iteration counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from purepki import ciphers
+from purepki.backend import available_backends
+from purepki.keys import load_private_key
+from purepki.pkcs12 import load_pkcs12
+
+DescribeRow = Callable[..., None]
+
+PASSWORD = "bench-secret"
+PAYLOAD = bytes(range(256)) * 64
+
+KEY_FILES = {
+    "PKCS#8 AES-256": "pkcs8-aes256.pem",
+    "legacy PEM AES-128": "legacy-aes128.pem",
+    "legacy PEM 3DES": "legacy-3des.pem",
+    "PKCS#12 default": "default.p12",
+    "PKCS#12 legacy": "legacy.p12",
+}
+
+BACKENDS = available_backends()
+
+
+def _openssl(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["openssl", *args], cwd=folder, check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="session")
+def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """One RSA-2048 key in each protected format, made by openssl."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not found")
+    folder = tmp_path_factory.mktemp("unlock")
+    passout = f"pass:{PASSWORD}"
+    _openssl(folder, "genrsa", "-out", "plain.pem", "2048")
+    _openssl(
+        folder,
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "plain.pem",
+        "-subj",
+        "/CN=bench.example.test",
+        "-days",
+        "30",
+        "-out",
+        "cert.pem",
+    )
+    _openssl(
+        folder,
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "plain.pem",
+        "-v2",
+        "aes-256-cbc",
+        "-passout",
+        passout,
+        "-out",
+        "pkcs8-aes256.pem",
+    )
+    _openssl(
+        folder,
+        "rsa",
+        "-in",
+        "plain.pem",
+        "-aes128",
+        "-traditional",
+        "-passout",
+        passout,
+        "-out",
+        "legacy-aes128.pem",
+    )
+    _openssl(
+        folder,
+        "rsa",
+        "-in",
+        "plain.pem",
+        "-des3",
+        "-traditional",
+        "-passout",
+        passout,
+        "-out",
+        "legacy-3des.pem",
+    )
+    _openssl(
+        folder,
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "plain.pem",
+        "-in",
+        "cert.pem",
+        "-passout",
+        passout,
+        "-out",
+        "default.p12",
+    )
+    # OpenSSL 3 writes RC2-40 only with its legacy provider.
+    with contextlib.suppress(subprocess.CalledProcessError):
+        _openssl(
+            folder,
+            "pkcs12",
+            "-export",
+            "-legacy",
+            "-inkey",
+            "plain.pem",
+            "-in",
+            "cert.pem",
+            "-passout",
+            passout,
+            "-out",
+            "legacy.p12",
+        )
+    return {
+        label: (folder / name).read_bytes()
+        for label, name in KEY_FILES.items()
+        if (folder / name).exists()
+    }
+
+
+def _unlock(data: bytes, label: str, backend: str) -> Any:
+    if label.startswith("PKCS#12"):
+        return load_pkcs12(data, PASSWORD, backend=backend).key
+    return load_private_key(data, password=PASSWORD, backend=backend)
+
+
+@pytest.mark.benchmark(timer=time.process_time)
+@pytest.mark.parametrize("label", list(KEY_FILES))
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_unlock(
+    benchmark: Any,
+    describe: DescribeRow,
+    key_files: dict[str, bytes],
+    label: str,
+    backend_name: str,
+) -> None:
+    benchmark.group = f"unlock RSA-2048 key: {label}"
+    if backend_name == "pure":
+        describe("purepki (pure)")
+    else:
+        describe(f"purepki ({backend_name})", floor="purepki (pure)")
+    if label not in key_files:
+        pytest.skip(f"this openssl cannot write {label} files")
+    data = key_files[label]
+    key = benchmark.pedantic(
+        _unlock, args=(data, label, backend_name), rounds=3, iterations=1
+    )
+    assert key.key_size == 2048
+
+
+@pytest.mark.benchmark(timer=time.process_time)
+@pytest.mark.parametrize(
+    "cipher", [ciphers.AES_256_CBC, ciphers.DES_EDE3_CBC], ids=str
+)
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_cipher_throughput(
+    benchmark: Any,
+    describe: DescribeRow,
+    cipher: ciphers.Cipher,
+    backend_name: str,
+) -> None:
+    benchmark.group = f"encrypt 16 KiB: {cipher}"
+    if backend_name == "pure":
+        describe("purepki (pure)")
+    else:
+        describe(f"purepki ({backend_name})", floor="purepki (pure)")
+    key = bytes(range(cipher.key_size))
+    iv = bytes(cipher.block_size)
+    rounds = 3 if backend_name == "pure" else 20
+    result = benchmark.pedantic(
+        ciphers.encrypt,
+        args=(cipher, key, iv, PAYLOAD),
+        kwargs={"backend": backend_name},
+        rounds=rounds,
+        iterations=1,
+    )
+    assert ciphers.decrypt(cipher, key, iv, result) == PAYLOAD
