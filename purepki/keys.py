@@ -1219,7 +1219,8 @@ def _legacy_encrypted(block: pem.PEMBlock) -> bool:
 def _encrypted_error(source: str, scheme: str) -> EncryptedKeyError:
     return EncryptedKeyError(
         f"{source}: private key is encrypted ({scheme}); give its password, "
-        "or unlock it first with 'purepki unlock'"
+        "or run 'purepki unlock KEY' on the file, which replaces it with "
+        "the unencrypted key"
     )
 
 

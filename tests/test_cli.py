@@ -200,19 +200,6 @@ def test_help_lists_unlock(capsys: pytest.CaptureFixture[str]) -> None:
     assert "pkcs12-to-ssh" in out
 
 
-@pytest.mark.parametrize(
-    "arguments",
-    [["unlock", "x.key"], ["pkcs12-to-ssh", "user"]],
-    ids=["unlock", "pkcs12-to-ssh"],
-)
-def test_container_commands_not_available(
-    capsys: pytest.CaptureFixture[str], arguments: list[str]
-) -> None:
-    code, _, err = run(capsys, *arguments)
-    assert code == 2
-    assert "not available yet in this version" in err
-
-
 def test_missing_file_exits_3(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

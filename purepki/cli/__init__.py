@@ -373,24 +373,94 @@ def _tool_commands(
         "list the installed crypto backends and the active one",
     )
 
+
+def _password_options(parser: argparse.ArgumentParser, target: str) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=f"read the password of {target} from FILE (one trailing line "
+        "end is dropped)",
+    )
+    group.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"read the password of {target} from standard input (one "
+        "trailing line end is dropped)",
+    )
+
+
+def _container_commands(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
         "unlock",
         containers.run_unlock,
-        "replace a password-protected key with an unlocked one "
-        "(not available yet)",
+        "replace a password-protected key with the unlocked key",
+        "Replace KEY, a password-protected private key (encrypted PKCS#8 "
+        "or legacy OpenSSL PEM), with the unlocked key under the same name "
+        "and mode 0600, in the same format family. Without a password "
+        "option, purepki prompts for the password when standard input is "
+        "a terminal. A wrong password (exit code 1) or any other error "
+        "leaves KEY as it was.",
     )
     parser.add_argument("key", metavar="KEY")
+    _password_options(parser, "KEY")
+
     parser = _add(
         commands,
         parent,
         "pkcs12-to-ssh",
         containers.run_pkcs12_to_ssh,
-        "replace USER.pub, a PKCS#12 file, with an SSH public "
-        "key (not available yet)",
+        "replace USER.pub, a PKCS#12 file, with its OpenSSH public key",
+        "Replace USER.pub, a PKCS#12 file in --dir or the current folder, "
+        "with the OpenSSH public key line (ssh-rsa or ecdsa-sha2-nistp256) "
+        "of the key it contains, and print the key's SHA256 fingerprint. "
+        "The rest of the PKCS#12 content is dropped. A wrong password "
+        "(exit code 1) or any other error leaves USER.pub as it was.",
     )
     parser.add_argument("user", metavar="USER")
+    parser.add_argument(
+        "--dir",
+        metavar="FOLDER",
+        help="folder of USER.pub (default: the current folder)",
+    )
+    _password_options(parser, "USER.pub")
+
+    parser = _add(
+        commands,
+        parent,
+        "pkcs12",
+        containers.run_pkcs12,
+        "write NAME.p12 from NAME.key, NAME.crt and an optional bundle",
+        "Write NAME.p12, mode 0600, from NAME.key, the certificate for it "
+        "in NAME.crt, and the other certificates of NAME.crt and --bundle "
+        "as its chain, for import into Windows or a browser. The default "
+        "encryption is PBES2 with AES-256-CBC and a SHA-256 MAC. A wrong "
+        "password for an encrypted NAME.key exits with code 1.",
+    )
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument(
+        "--bundle",
+        metavar="FILE",
+        help="intermediate and root certificates to include",
+    )
+    parser.add_argument(
+        "--legacy",
+        action="store_true",
+        help="encrypt with 3DES (key) and RC2-40 (certificates) and a "
+        "SHA-1 MAC, for old Windows and Java versions",
+    )
+    parser.add_argument(
+        "--key-password-file",
+        metavar="FILE",
+        help="read the password of an encrypted NAME.key from FILE",
+    )
+    _password_options(parser, "NAME.p12")
+    _output_options(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -408,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_commands(commands, parent)
     _verifying_commands(commands, parent)
     _issuing_commands(commands, parent)
+    _container_commands(commands, parent)
     _tool_commands(commands, parent)
     return parser
 

@@ -27,8 +27,10 @@ from purepki.keys import (
     RSAPublicKey,
     load_private_key,
     load_public_key,
+    private_key_encryption,
 )
 from purepki.name import Name
+from purepki.pkcs12 import describe_pkcs12
 from purepki.x509time import parse_time
 
 #: The key classes, for ``isinstance`` checks.
@@ -84,6 +86,9 @@ class Item:
             (an encrypted key, a PKCS#12 file); empty otherwise.
         error: Why the element is invalid; empty when it is valid.
         total: How many elements the file contains.
+        encryption: How the element is protected, read without a
+            password: the scheme of an encrypted key, or the MAC and the
+            schemes of a PKCS#12 file; empty otherwise.
     """
 
     path: Path
@@ -92,6 +97,7 @@ class Item:
     status: str = ""
     error: str = ""
     total: int = 1
+    encryption: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Kind:
@@ -155,41 +161,49 @@ def _parse(path: Path, element: Element) -> Item:
         return _unparsed(path, element)
     try:
         return Item(path, element, parser(element, str(path)))
-    except EncryptedKeyError as error:
-        return Item(path, element, status=_without_source(error, path))
+    except EncryptedKeyError:
+        # An encrypted PKCS#8 key under the plain PRIVATE KEY label.
+        return _encrypted_key(path, element)
     except PurePKIError as error:
         return Item(path, element, error=str(error))
 
 
-def _without_source(error: Exception, path: Path) -> str:
-    """Return an error message without the file name in front, for
-    lines that already show it."""
-    message = str(error)
-    prefix = f"{path}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
+def _encrypted_key(path: Path, element: Element) -> Item:
+    """Describe an encrypted private key by its scheme, without asking
+    for its password."""
+    try:
+        scheme = private_key_encryption(_key_bytes(element), source=str(path))
+    except PurePKIError as error:
+        return Item(path, element, error=str(error))
+    if scheme is None:
+        reason = "the key looks encrypted, but no encryption scheme was found"
+        return Item(path, element, error=reason)
+    status = (
+        "private key is encrypted; 'purepki unlock FILE' replaces the file "
+        "with the unencrypted key"
+    )
+    return Item(path, element, status=status, encryption=(scheme,))
+
+
+def _pkcs12(path: Path, element: Element) -> Item:
+    """Describe a PKCS#12 file by its MAC and encryption schemes, without
+    asking for its password."""
+    try:
+        lines = describe_pkcs12(element.der, source=str(path))
+    except PurePKIError as error:
+        return Item(path, element, error=str(error))
+    status = (
+        "PKCS#12 (PFX) container; its contents are not shown, because "
+        "inspect and list do not ask for passwords"
+    )
+    return Item(path, element, status=status, encryption=lines)
 
 
 def _unparsed(path: Path, element: Element) -> Item:
     if element.kind is Kind.ENCRYPTED_PRIVATE_KEY:
-        try:
-            load_private_key(_key_bytes(element), source=str(path))
-        except EncryptedKeyError as error:
-            return Item(path, element, status=_without_source(error, path))
-        except PurePKIError as error:
-            return Item(path, element, error=str(error))
-        return Item(path, element, status="encrypted private key")
+        return _encrypted_key(path, element)
     if element.kind is Kind.PKCS12:
-        # NOTE: PKCS#12 decryption comes in a later version; until then
-        # the container is reported, not opened.
-        return Item(
-            path,
-            element,
-            status=(
-                "PKCS#12 (PFX) container, password-protected; purepki "
-                "cannot open it yet (use 'openssl pkcs12 -in FILE -nodes' "
-                "to extract its keys and certificates)"
-            ),
-        )
+        return _pkcs12(path, element)
     if element.kind is Kind.EC_PARAMETERS:
         return Item(path, element, status=_curve_parameters(element.der))
     label = f" '{element.label}'" if element.label else ""

@@ -152,6 +152,8 @@ def _print_item(item: Item, items: list[Item], now: datetime.datetime) -> None:
         return
     if item.status:
         out(f"    {item.status}")
+        for line in _encryption_lines(item):
+            out(f"    {line}")
         return
     value = item.value
     if isinstance(value, Certificate):
@@ -164,6 +166,14 @@ def _print_item(item: Item, items: list[Item], now: datetime.datetime) -> None:
         _print_signed_data(value, now)
     elif value is not None:
         _print_key(item, items)
+
+
+def _encryption_lines(item: Item) -> list[str]:
+    """Return the protection of an encrypted key or a PKCS#12 file, one
+    labelled line each."""
+    if item.kind is Kind.PKCS12:
+        return list(item.encryption)
+    return [f"Encryption: {scheme}" for scheme in item.encryption]
 
 
 def _print_certificate(
@@ -263,6 +273,8 @@ def _item_json(item: Item, now: datetime.datetime) -> dict[str, Any]:
         return facts
     if item.status:
         facts["status"] = item.status
+    if item.encryption:
+        facts["encryption"] = list(item.encryption)
     value = item.value
     if isinstance(value, Certificate):
         facts.update(text.certificate_json(value, now))
@@ -389,6 +401,8 @@ def _listing_line(item: Item, now: datetime.datetime) -> str:
         return (
             f"PKCS#7 with {len(value.certificates)} certificates: {subjects}"
         )
+    if item.encryption:
+        return f"{kind}: {'; '.join(item.encryption)}"
     if item.status:
         return f"{kind}: {item.status}"
     return kind
