@@ -554,6 +554,7 @@ def load_certificates(
         DecodeError: A certificate is malformed, or bytes after a DER
             certificate are not another certificate.
     """
+    data = pem.as_bytes(data, source)
     if pem.looks_like_pem(data):
         blocks = pem.read_blocks(data, source)
         found = [

@@ -310,6 +310,7 @@ def load_csr(
         WrongObjectType: A PEM file without a request block.
         DecodeError: The request is malformed.
     """
+    data = pem.as_bytes(data, source)
     if pem.looks_like_pem(data):
         blocks = pem.read_blocks(data, source)
         for block in blocks:

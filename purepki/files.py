@@ -151,6 +151,12 @@ class OutputFiles:
                 raise IsADirectoryError(
                     21, "is a folder, not a file", str(path)
                 )
+            if path.exists() and not path.is_file():
+                # A FIFO or device would block the backup read and is
+                # never replaced by a file.
+                raise OutputExists(
+                    f"{path} is not a regular file; choose another name"
+                )
             if path.exists() and not self.force:
                 raise OutputExists(
                     f"{path} exists; pass --force to replace it, or choose "

@@ -1325,6 +1325,7 @@ def load_private_key(
             (:class:`purepki.pbe.UnsupportedScheme`), whether or not a
             password was given.
     """
+    data = pem.as_bytes(data, source)
     if pem.looks_like_pem(data):
         blocks = pem.read_blocks(data, source)
         for block in blocks:
@@ -1436,6 +1437,7 @@ def load_public_key(data: bytes, *, source: str = "public key") -> PublicKey:
         WrongObjectType: The content is a private key or another object.
         UnsupportedAlgorithm: The key type or curve is not supported.
     """
+    data = pem.as_bytes(data, source)
     if pem.looks_like_pem(data):
         blocks = pem.read_blocks(data, source)
         for block in blocks:

@@ -65,6 +65,24 @@ class PEMBlock:
         return None
 
 
+def as_bytes(data: object, source: str = "input") -> bytes:
+    """Return file content given as bytes, a bytes-like object or PEM text.
+
+    Raises:
+        TypeError: ``data`` is none of those.
+    """
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    raise TypeError(
+        f"{source}: expected the file content as bytes or str, got "
+        f"{type(data).__name__}; read the file with open(path, 'rb')"
+    )
+
+
 def looks_like_pem(data: bytes) -> bool:
     """Tell whether ``data`` holds PEM armour, judging by its content."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -174,6 +174,7 @@ def load_pkcs12(
         DecodeError: The file is not valid DER PKCS#12.
         WrongObjectType: The file is PEM, or another DER object.
     """
+    data = pem.as_bytes(data, source)
     auth_safe, mac_data = _read_pfx(data, source)
     candidates = _password_candidates(password)
     mac = None

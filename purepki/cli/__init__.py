@@ -52,11 +52,14 @@ and IP addresses, without spaces), for example
       subjectAltName:a.example.com,192.0.2.25"""
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options(
+    default: object = None,
+) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--backend",
         metavar="NAME",
+        default=default,
         help="crypto backend for this run (see 'purepki backends'; "
         "default: PUREPKI_BACKEND, then pure)",
     )
@@ -99,12 +102,16 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _key_options(parser: argparse.ArgumentParser) -> None:
+def _key_options(
+    parser: argparse.ArgumentParser, default_type: str = ""
+) -> None:
+    default_type = default_type or issuing.DEFAULT_KEY_TYPE
+    reason = ", as the appliance makes" if default_type == "rsa" else ""
     parser.add_argument(
         "--key-type",
         choices=("rsa", "ec"),
-        default=issuing.DEFAULT_KEY_TYPE,
-        help="key algorithm (default: rsa, as the appliance makes)",
+        default=default_type,
+        help=f"key algorithm (default: {default_type}{reason})",
     )
     parser.add_argument(
         "--bits",
@@ -362,8 +369,7 @@ def _tool_commands(
         default=demo.DEFAULT_HOST,
         help=f"server name (default: {demo.DEFAULT_HOST})",
     )
-    _key_options(parser)
-    parser.set_defaults(key_type="ec")
+    _key_options(parser, default_type="ec")
 
     _add(
         commands,
@@ -465,13 +471,15 @@ def _container_commands(
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of every subcommand."""
-    parent = _common_options()
+    # The subcommands' --backend leaves the value alone when it is not
+    # given, so '--backend NAME' may come before or after the command.
+    parent = _common_options(default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="purepki",
         description=_DESCRIPTION,
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[parent],
+        parents=[_common_options()],
     )
     parser.set_defaults(handler=reading.run_overview)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")

@@ -251,6 +251,8 @@ def run_selfsigned(args: argparse.Namespace) -> int:
     subject = _subject(attributes)
     names = _alternative_names(attributes)
     _check_days(args.days)
+    if args.path_length is not None and args.path_length < 0:
+        raise UsageError(f"--path-length {args.path_length}; give 0 or more")
     check_key_options(args)
     key_path, cert_path = _paths(folder_of(args), name, ".key", ".crt")
     output = OutputFiles(force=args.force)
@@ -337,6 +339,13 @@ def run_sign(args: argparse.Namespace) -> int:
     output.add(cert_path, certificate.to_pem().encode("ascii"))
     output.commit()
     _print_signed(cert_path, certificate, ca_certificate, purpose)
+    if certificate.not_after > ca_certificate.not_after:
+        note(
+            f"{cert_path.name} is valid until "
+            f"{format_time(certificate.not_after)}, after {ca_name} expires "
+            f"({format_time(ca_certificate.not_after)}); verification "
+            "fails from then on, so give a smaller --days"
+        )
     for extension in ignored_request_extensions(request):
         note(
             f"the CSR requests {extension.name} ({extension.oid}), which "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import stat
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -127,7 +128,11 @@ def read_file(path: Path) -> bytes:
     """
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file")
-    size = path.stat().st_size
+    status = path.stat()
+    if not stat.S_ISREG(status.st_mode):
+        # Reading a FIFO or a device could block for ever.
+        raise InputError(f"{path} is not a regular file; give a file")
+    size = status.st_size
     if size > MAX_FILE_SIZE:
         raise InputError(
             f"{path} has {size} bytes, more than the {MAX_FILE_SIZE} "

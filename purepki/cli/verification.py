@@ -101,7 +101,24 @@ def _host_options(args: argparse.Namespace) -> dict[str, Any]:
                 f"--ip {args.ip!r} is not an IPv4 or IPv6 address"
             ) from None
         return {"ip_address": args.ip}
-    return {"dns_name": args.host} if args.host else {}
+    if args.host is None:
+        return {}
+    return {"dns_name": _checked_host(args.host)}
+
+
+def _checked_host(host: str) -> str:
+    """Check a --host value: a DNS name, or an address given as a name."""
+    from purepki.verify.names import is_valid_dns_name, parse_reference_ip
+
+    if parse_reference_ip(host) is not None:
+        return host
+    if not is_valid_dns_name(host.rstrip(".") if host != "." else host):
+        raise UsageError(
+            f"--host {host!r} is not a valid DNS name (letters, digits and "
+            "hyphens in dot-separated labels); give the name the peer is "
+            "reached by, or --ip ADDRESS"
+        )
+    return host
 
 
 def run_verify(args: argparse.Namespace) -> int:
