@@ -1287,7 +1287,7 @@ def test_inspect_encrypted_key_scheme(
     )  # fmt: skip
     assert code == 0, err
     assert f"    Encryption: {scheme}\n" in out
-    assert "'purepki unlock FILE'" in out
+    assert f"'purepki unlock {openssl_fixtures / name}'" in out
 
 
 def test_inspect_encrypted_der_key_scheme(

@@ -184,8 +184,8 @@ def _encrypted_key(path: Path, element: Element) -> Item:
         reason = "the key looks encrypted, but no encryption scheme was found"
         return Item(path, element, error=reason)
     status = (
-        "private key is encrypted; 'purepki unlock FILE' replaces the file "
-        "with the unencrypted key"
+        f"private key is encrypted; 'purepki unlock {path}' replaces the "
+        "file with the unencrypted key"
     )
     return Item(path, element, status=status, encryption=(scheme,))
 
