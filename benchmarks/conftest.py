@@ -13,6 +13,11 @@ Every benchmark describes its row of the report through
 - ``ratio_of``: ``slices`` to compare each slice with the floor's slice of
   the same number, ``medians`` to compare medians over all rounds (see
   ``report.py``).
+- ``backend``: the backend whose suite the row belongs to, for the rows
+  measured through purepki and for their floors.
+- ``through_purepki``: whether the row calls purepki. The report divides
+  each such row of a backend other than ``pure`` by the ``pure`` row of
+  the same group (the ratio between backends).
 
 The benchmark group (``@pytest.mark.benchmark(group=...)``) names the
 operation.
@@ -22,7 +27,9 @@ benchmarks, and the collection order alternates the rows of a group
 slice by slice (row A slice 0, row B slice 0, row A slice 1, ...). A
 burst of load from other processes then lands on every row of a group
 about equally, not on one row and not its floor. The report pools the
-rounds of all slices of a row.
+rounds of all slices of a row. A benchmark marked ``@pytest.mark.slices(n)``
+runs as its first ``n`` slices only, for floors too slow to repeat (the
+rows compared by ``medians``).
 """
 
 from __future__ import annotations
@@ -34,21 +41,42 @@ import pytest
 
 import purepki
 from purepki import ECPrivateKey, RSAPrivateKey
+from purepki.backend import available_backends
 
 #: Runs of each benchmark, interleaved with the other rows of its group.
 SLICES = 10
 
 DescribeRow = Callable[..., None]
 
-_LIBRARIES = ("rsa", "ecdsa", "cryptography", "pyasn1", "pytest-benchmark")
+_LIBRARIES = (
+    "purepki-cryptography",
+    "cryptography",
+    "rsa",
+    "ecdsa",
+    "pyasn1",
+    "pyasn1-modules",
+    "pytest-benchmark",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``slices`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "slices(n): run a described benchmark as its first n slices only",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every benchmark that uses ``describe`` once per slice."""
-    if "bench_slice" in metafunc.fixturenames:
-        metafunc.parametrize(
-            "bench_slice", range(SLICES), ids=lambda index: f"slice{index}"
-        )
+    """Run every benchmark that uses ``describe`` once per slice, or in
+    its first n slices when it is marked ``slices(n)``."""
+    if "bench_slice" not in metafunc.fixturenames:
+        return
+    mark = metafunc.definition.get_closest_marker("slices")
+    count = SLICES if mark is None else min(int(mark.args[0]), SLICES)
+    metafunc.parametrize(
+        "bench_slice", range(count), ids=lambda index: f"slice{index}"
+    )
 
 
 def _group_of(item: pytest.Item) -> Optional[str]:
@@ -101,10 +129,15 @@ def describe(benchmark: Any, bench_slice: int) -> DescribeRow:
         floor: Optional[str] = None,
         target: Optional[float] = None,
         ratio_of: str = "slices",
+        backend: Optional[str] = None,
+        through_purepki: bool = False,
     ) -> None:
         benchmark.extra_info["implementation"] = implementation
         benchmark.extra_info["slice"] = bench_slice
         benchmark.extra_info["ratio_of"] = ratio_of
+        benchmark.extra_info["through_purepki"] = through_purepki
+        if backend is not None:
+            benchmark.extra_info["backend"] = backend
         if floor is not None:
             benchmark.extra_info["floor"] = floor
         if target is not None:
@@ -115,12 +148,33 @@ def describe(benchmark: Any, bench_slice: int) -> DescribeRow:
 
 @pytest.fixture(scope="session")
 def rsa_key() -> RSAPrivateKey:
-    """One RSA-2048 key for every RSA benchmark.
+    """One RSA-2048 key for every RSA-2048 benchmark.
 
     Generating it also builds purepki's table of small primes, so the key
     generation benchmark does not time that one-off cost.
     """
     return purepki.generate_rsa_key(2048, backend="pure")
+
+
+@pytest.fixture(scope="session")
+def rsa_keys(rsa_key: RSAPrivateKey) -> dict[int, RSAPrivateKey]:
+    """One RSA key for each modulus size benchmarked, by size in bits."""
+    return {
+        2048: rsa_key,
+        3072: purepki.generate_rsa_key(3072, backend="pure"),
+    }
+
+
+@pytest.fixture(scope="session")
+def cryptography_backend() -> str:
+    """The name of the cryptography backend; skips the benchmark when the
+    purepki-cryptography distribution is not installed."""
+    if "cryptography" not in available_backends():
+        pytest.skip(
+            "the cryptography backend is not installed; install it with "
+            "'pip install ./backends/cryptography'"
+        )
+    return "cryptography"
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,10 @@ row, and ``ratio_of`` chooses how the ratio is computed:
 The group names the operation. Benchmarks without ``implementation`` are
 shown under their test name.
 
+A row with ``through_purepki`` and a ``backend`` other than ``pure`` also
+gets the ratio between backends: it is divided, by the same method, by
+the ``pure`` row of its group that runs through purepki.
+
 Exit status: 0 when every target is met, 1 when a target is missed or
 cannot be checked because its floor is missing from the file, 2 when a
 file cannot be read.
@@ -63,6 +67,12 @@ class Row:
     target: Optional[float]
     slice_medians: tuple[tuple[int, float], ...] = ()
     ratio_of: str = "slices"
+    backend: Optional[str] = None
+    through_purepki: bool = False
+
+
+#: The backend that other backends are compared with.
+REFERENCE_BACKEND = "pure"
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,8 @@ def _merge(
         target=None if target is None else float(target),
         slice_medians=tuple(sorted(slice_medians)),
         ratio_of=extra.get("ratio_of", "slices"),
+        backend=extra.get("backend"),
+        through_purepki=bool(extra.get("through_purepki", False)),
     )
 
 
@@ -169,6 +181,26 @@ def judge(row: Row, rows: list[Row]) -> Verdict:
     return Verdict(ratio, met, method)
 
 
+def between_backends(row: Row, rows: list[Row]) -> Optional[tuple[float, str]]:
+    """Return a row's ratio to the ``pure`` row of its group, and the
+    method used, for a row through purepki with another backend.
+
+    Returns:
+        None for other rows, and when the group has no ``pure`` row
+        through purepki.
+    """
+    if not row.through_purepki or row.backend in (None, REFERENCE_BACKEND):
+        return None
+    for other in rows:
+        if (
+            other.operation == row.operation
+            and other.through_purepki
+            and other.backend == REFERENCE_BACKEND
+        ):
+            return _ratio(row, other)
+    return None
+
+
 def format_seconds(seconds: float) -> str:
     """Format a duration with three significant digits and a unit."""
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
@@ -177,39 +209,60 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds / 1e-9:.3g} ns"
 
 
-def _ordered(rows: list[Row]) -> list[Row]:
-    """Group rows by operation in run order, floors first in each."""
+def ordered(rows: list[Row]) -> list[Row]:
+    """Group rows by operation in run order. Within an operation, the
+    ``pure`` suite comes first, then the other backends, then rows of no
+    backend, and each suite lists its floor, its rows through purepki or
+    with a target, then context rows."""
     operations = list(dict.fromkeys(row.operation for row in rows))
-    ordered = []
+    result = []
     for operation in operations:
         members = [row for row in rows if row.operation == operation]
-        ordered += [row for row in members if row.floor is None]
-        ordered += [row for row in members if row.target is not None]
-        ordered += [
-            row
-            for row in members
-            if row.floor is not None and row.target is None
-        ]
-    return ordered
+        result += sorted(members, key=_position)
+    return result
 
 
-def _table_line(row: Row, verdict: Verdict) -> str:
+def _position(row: Row) -> tuple[int, str, int]:
+    if row.backend == REFERENCE_BACKEND:
+        suite = 0
+    elif row.backend is not None:
+        suite = 1
+    else:
+        suite = 2
+    if row.floor is None:
+        role = 0
+    elif row.target is not None or row.through_purepki:
+        role = 1
+    else:
+        role = 2
+    return suite, row.backend or "", role
+
+
+def _table_line(row: Row, verdict: Verdict, rows: list[Row]) -> str:
     if row.floor is None:
         ratio = "floor"
     elif verdict.ratio is None:
         ratio = f"n/a ({verdict.note})"
     else:
         ratio = f"{verdict.ratio:.3f}x {row.floor} ({verdict.method})"
+    between = between_backends(row, rows)
+    backends = (
+        ""
+        if between is None
+        else f"{between[0]:.3f}x {REFERENCE_BACKEND} ({between[1]})"
+    )
     target = "" if row.target is None else f"≤ {row.target:g}"
     met = {True: "met", False: "NOT MET", None: ""}[verdict.met]
     if verdict.met is False and verdict.ratio is None:
         met = "NOT CHECKED"
     cells = (
         row.operation,
+        row.backend or "",
         row.implementation,
         format_seconds(row.median),
         str(row.rounds),
         ratio,
+        backends,
         target,
         met,
     )
@@ -244,20 +297,35 @@ def render(results: dict[str, Any]) -> tuple[str, bool]:
         KeyError: A benchmark lacks the ``stats`` pytest-benchmark writes.
         ValueError: The document lists no benchmarks.
     """
-    rows = load_rows(results)
     lines = describe_run(results)
-    lines += [
-        "",
-        "| operation | implementation | median | rounds | ratio to floor "
-        "| target | result |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
+    table, all_met = render_table(results)
+    return "\n".join([*lines, "", table]), all_met
+
+
+#: The header of the table that :func:`render_table` writes.
+TABLE_HEADER = (
+    "| operation | backend | implementation | median | rounds "
+    "| ratio to floor | ratio between backends | target | result |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
+
+
+def render_table(results: dict[str, Any]) -> tuple[str, bool]:
+    """Return the Markdown table of one results document and whether
+    every target in it is met.
+
+    Raises:
+        KeyError: A benchmark lacks the ``stats`` pytest-benchmark writes.
+        ValueError: The document lists no benchmarks.
+    """
+    rows = load_rows(results)
+    lines = [TABLE_HEADER]
     all_met = True
-    for row in _ordered(rows):
+    for row in ordered(rows):
         verdict = judge(row, rows)
         if verdict.met is False:
             all_met = False
-        lines.append(_table_line(row, verdict))
+        lines.append(_table_line(row, verdict, rows))
     return "\n".join(lines), all_met
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
+import pytest
 import report
 
 REPORT = Path(__file__).with_name("report.py")
@@ -19,12 +20,16 @@ def _bench(
     median: float,
     floor: Optional[str] = None,
     target: Optional[float] = None,
+    backend: Optional[str] = None,
 ) -> dict[str, Any]:
     extra: dict[str, Any] = {"implementation": implementation}
     if floor is not None:
         extra["floor"] = floor
     if target is not None:
         extra["target"] = target
+    if backend is not None:
+        extra["backend"] = backend
+        extra["through_purepki"] = implementation.startswith("purepki")
     return {
         "group": group,
         "name": f"test_{implementation}",
@@ -92,8 +97,57 @@ def test_render_puts_floor_first() -> None:
         )
     )
     table = [line for line in text.splitlines() if line.startswith("| sign")]
-    assert table[0].startswith("| sign | raw | 2 s | 5 | floor |")
-    assert "| 1.100x raw (medians) | ≤ 1.15 | met |" in table[1]
+    assert table[0].startswith("| sign |  | raw | 2 s | 5 | floor |")
+    assert "| 1.100x raw (medians) |  | ≤ 1.15 | met |" in table[1]
+    assert all_met
+
+
+def _two_backends() -> dict[str, Any]:
+    return _document(
+        _bench("sign", "cryptography", 0.1, backend="cryptography"),
+        _bench(
+            "sign",
+            "purepki (cryptography)",
+            0.12,
+            floor="cryptography",
+            target=1.25,
+            backend="cryptography",
+        ),
+        _bench("sign", "raw", 2.0, backend="pure"),
+        _bench("sign", "purepki (pure)", 2.4, floor="raw", backend="pure"),
+    )
+
+
+def test_ratio_between_backends() -> None:
+    rows = report.load_rows(_two_backends())
+    via = next(
+        row
+        for row in rows
+        if row.backend == "cryptography" and row.through_purepki
+    )
+    between = report.between_backends(via, rows)
+    assert between is not None
+    assert abs(between[0] - 0.05) < 1e-9
+    assert between[1] == "medians"
+
+
+def test_pure_row_has_no_ratio_between_backends() -> None:
+    rows = report.load_rows(_two_backends())
+    pure = next(row for row in rows if row.implementation == "purepki (pure)")
+    assert report.between_backends(pure, rows) is None
+
+
+def test_render_orders_pure_suite_first() -> None:
+    text, all_met = report.render(_two_backends())
+    table = [line for line in text.splitlines() if line.startswith("| sign")]
+    labels = [line.split(" | ")[2] for line in table]
+    assert labels == [
+        "raw",
+        "purepki (pure)",
+        "cryptography",
+        "purepki (cryptography)",
+    ]
+    assert "| 0.050x pure (medians) |" in table[3]
     assert all_met
 
 
@@ -195,3 +249,64 @@ def test_exit_status_for_unreadable_file(tmp_path: Path) -> None:
     completed = _run(path)
     assert completed.returncode == 2
     assert "cannot read benchmark results" in completed.stderr
+
+
+def test_chart_is_small_png() -> None:
+    pytest.importorskip("matplotlib")
+    import chart
+
+    png = chart.draw(_two_backends(), "title", "subtitle")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) < 150_000
+
+
+def test_chart_roles_follow_backend() -> None:
+    import chart
+
+    rows = report.load_rows(_two_backends())
+    floors = {("sign", "raw"), ("sign", "cryptography")}
+    roles = {row.implementation: chart.role(row, floors) for row in rows}
+    assert roles == {
+        "cryptography": "other floor",
+        "purepki (cryptography)": "other",
+        "raw": "pure floor",
+        "purepki (pure)": "pure",
+    }
+
+
+def test_footprint_render_marks_goals() -> None:
+    import footprint
+
+    def command(label: str, memory: float, wall: float) -> dict[str, Any]:
+        return {
+            "label": label,
+            "compared": label != footprint.DEPENDENCIES,
+            "peak_kib": memory * 1024,
+            "wall_s": wall,
+            "wall_s_range": [wall, wall],
+            "memory_ratio": memory / 20.0,
+            "time_ratio": wall / 0.2,
+        }
+
+    document = {
+        "target": 1.3,
+        "commands": [
+            command(footprint.DEPENDENCIES, 20.0, 0.2),
+            command("import purepki", 25.0, 0.5),
+        ],
+        "import_times": [],
+    }
+    text, all_met = footprint.render(document)
+    line = next(row for row in text.splitlines() if "import purepki" in row)
+    assert "| 1.25x | 2.50x | met | NOT MET |" in line
+    assert not all_met
+
+
+def test_import_time_lines_parse() -> None:
+    import footprint
+
+    text = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |        450 |   purepki.keys\n"
+    )
+    assert footprint._parse_import_times(text) == [("purepki.keys", 120, 450)]

@@ -120,6 +120,9 @@ _active: contextvars.ContextVar[Optional[Backend]] = contextvars.ContextVar(
     "purepki_backend", default=None
 )
 _instances: dict[str, Backend] = {}
+#: Backends by the name exactly as a caller or PUREPKI_BACKEND gave it,
+#: which skips stripping and the lookup by stripped name on later calls.
+_by_request: dict[str, Backend] = {}
 
 
 def _entry_points() -> dict[str, object]:
@@ -178,14 +181,20 @@ def get_backend(backend: BackendLike = None) -> Backend:
     Raises:
         BackendNotFound: The named backend is not installed.
     """
-    if backend is not None and not isinstance(backend, str):
-        return backend
     if backend is None:
         current = _active.get()
         if current is not None:
             return current
+        # Read on every call, so a changed PUREPKI_BACKEND takes effect.
         backend = os.environ.get(ENVIRONMENT_VARIABLE) or DEFAULT_BACKEND
-    return _load(backend.strip())
+    elif not isinstance(backend, str):
+        return backend
+    # _by_request maps each name as given, spaces and all, to its backend.
+    loaded = _by_request.get(backend)
+    if loaded is None:
+        loaded = _load(backend.strip())
+        _by_request[backend] = loaded
+    return loaded
 
 
 @contextlib.contextmanager

@@ -4,8 +4,9 @@ Key objects call these before handing a signature to a backend, so the
 rules below hold whichever backend does the arithmetic:
 
 - An ECDSA signature is accepted only as exact DER ``Ecdsa-Sig-Value``
-  (RFC 3279 section 2.2.3) with 0 < r, s < n: it is decoded, re-encoded and
-  compared, so no BER variant and no trailing byte slips through.
+  (RFC 3279 section 2.2.3) with 0 < r, s < n: minimal lengths, minimal
+  non-negative INTEGERs and no trailing byte, so no BER variant slips
+  through.
 - An RSA signature must be exactly as long as the modulus (RFC 8017
   section 8.2.2 step 1).
 - Nothing is signed with MD5 or SHA-1; MD5 signatures are not verified.
@@ -15,9 +16,15 @@ rules below hold whichever backend does the arithmetic:
 
 from __future__ import annotations
 
+import functools
 from typing import Union
 
 from purepki.algorithms import (
+    ECDSA_SHA256,
+    ECDSA_SHA384,
+    ECDSA_SHA512,
+    RSA_PKCS1_SHA256,
+    RSA_PSS_SHA256,
     WEAK_HASHES,
     HashAlgorithm,
     SignatureAlgorithm,
@@ -31,16 +38,20 @@ from purepki.errors import (
 from purepki.keys import (
     ECPrivateKey,
     ECPublicKey,
+    PSSRestrictions,
     RSAPrivateKey,
     RSAPublicKey,
 )
 
 Key = Union[RSAPrivateKey, RSAPublicKey, ECPrivateKey, ECPublicKey]
 
-_CURVE_HASHES = {
-    "P-256": HashAlgorithm.SHA256,
-    "P-384": HashAlgorithm.SHA384,
-    "P-521": HashAlgorithm.SHA512,
+#: The default algorithm of each curve: ECDSA with the hash that matches
+#: the curve (RFC 5480 section 4). SignatureAlgorithm is frozen, so one
+#: instance serves every call.
+_CURVE_ALGORITHMS = {
+    "P-256": ECDSA_SHA256,
+    "P-384": ECDSA_SHA384,
+    "P-521": ECDSA_SHA512,
 }
 
 
@@ -49,23 +60,22 @@ def default_algorithm(key: Key) -> SignatureAlgorithm:
     for RSA (PKCS#1 v1.5, or PSS for a PSS-only key), and the hash that
     matches the curve for ECDSA (RFC 5480 section 4)."""
     if isinstance(key, (ECPrivateKey, ECPublicKey)):
-        return SignatureAlgorithm(
-            SignatureScheme.ECDSA, _CURVE_HASHES[key.curve.name]
-        )
-    public = key if isinstance(key, RSAPublicKey) else key.public_key()
-    if public.pss_only:
-        if public.pss is not None:
-            return SignatureAlgorithm(
-                SignatureScheme.RSA_PSS,
-                public.pss.hash,
-                salt_length=public.pss.salt_length,
-                mgf_hash=public.pss.mgf_hash,
-            )
-        return SignatureAlgorithm(
-            SignatureScheme.RSA_PSS, HashAlgorithm.SHA256
-        )
+        return _CURVE_ALGORITHMS[key.curve.name]
+    # A private key carries the same pss_only and pss as its public key.
+    if not key.pss_only:
+        return RSA_PKCS1_SHA256
+    if key.pss is None:
+        return RSA_PSS_SHA256
+    return _pss_default(key.pss)
+
+
+@functools.lru_cache(maxsize=32)
+def _pss_default(pss: PSSRestrictions) -> SignatureAlgorithm:
     return SignatureAlgorithm(
-        SignatureScheme.RSA_PKCS1V15, HashAlgorithm.SHA256
+        SignatureScheme.RSA_PSS,
+        pss.hash,
+        salt_length=pss.salt_length,
+        mgf_hash=pss.mgf_hash,
     )
 
 
@@ -94,18 +104,24 @@ def check_sign(key: Key, algorithm: SignatureAlgorithm) -> None:
             "SHA-256 or stronger",
             UnsupportedReason.HASH,
         )
-    if isinstance(key, ECPrivateKey) and not key.curve.can_sign:
-        raise UnsupportedAlgorithm(
-            f"purepki verifies but does not sign on {key.curve.name}",
-            UnsupportedReason.CURVE,
-        )
-    if isinstance(key, RSAPrivateKey) and key.key_size < 2048:
+    if isinstance(key, ECPrivateKey):
+        if not key.curve.can_sign:
+            raise UnsupportedAlgorithm(
+                f"purepki verifies but does not sign on {key.curve.name}",
+                UnsupportedReason.CURVE,
+            )
+    elif isinstance(key, RSAPrivateKey):
+        _check_rsa_sign(key, algorithm)
+
+
+def _check_rsa_sign(key: RSAPrivateKey, algorithm: SignatureAlgorithm) -> None:
+    if key.key_size < 2048:
         raise UnsupportedAlgorithm(
             f"purepki does not sign with {key.key_size}-bit RSA keys; "
             "use 2048 bits or more",
             UnsupportedReason.KEY_SIZE,
         )
-    if isinstance(key, RSAPrivateKey) and key.pss_only:
+    if key.pss_only:
         _check_pss_sign(key.public_key(), algorithm)
 
 
@@ -182,21 +198,68 @@ def check_ecdsa_verify(
 
 
 def _read_der_integer(data: bytes, position: int) -> tuple[int, int]:
+    """Read one non-negative INTEGER in minimal DER at ``position``.
+
+    Returns:
+        The value and the position after it.
+
+    Raises:
+        InvalidSignature: Not an INTEGER, a long-form length, a value past
+            the end of ``data``, or contents that are not the minimal
+            two's complement of a non-negative value.
+        IndexError: ``data`` ends inside the tag or length.
+    """
     if data[position] != 0x02:
         raise InvalidSignature(InvalidSignature.ENCODING)
     length = data[position + 1]
-    if length >= 0x80:
-        # Neither r nor s of a curve up to P-521 needs a long-form length.
-        raise InvalidSignature(InvalidSignature.ENCODING)
     start = position + 2
     end = start + length
-    if length == 0 or end > len(data):
+    # Neither r nor s of a curve up to P-521 needs a long-form length.
+    if length >= 0x80 or end > len(data):
         raise InvalidSignature(InvalidSignature.ENCODING)
-    return int.from_bytes(data[start:end], "big", signed=True), end
+    value = int.from_bytes(data[start:end], "big")
+    # The minimal two's complement of a value >= 0 has exactly this many
+    # octets (X.690 sections 8.3.2 and 8.3.3), as _der_integer writes it.
+    # More octets mean a redundant leading 00, fewer a high bit set (a
+    # negative value), and none an empty INTEGER.
+    if length != value.bit_length() // 8 + 1:
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    return value, end
+
+
+def _sequence_body_start(signature: bytes) -> int:
+    """Return where the body of the outer SEQUENCE starts, after checking
+    that its tag and its minimal length cover exactly ``signature``.
+
+    Raises:
+        InvalidSignature: Another tag, a length that is not minimal or
+            not one or two octets, or a length other than the rest of
+            ``signature``.
+        IndexError: ``signature`` ends inside the tag or length.
+    """
+    if signature[0] != 0x30:
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    length = signature[1]
+    start = 2
+    if length >= 0x80:
+        # The long form is minimal only with one octet of 0x80 or more:
+        # the body of an Ecdsa-Sig-Value is below 256 octets.
+        if length != 0x81 or signature[2] < 0x80:
+            raise InvalidSignature(InvalidSignature.ENCODING)
+        length = signature[2]
+        start = 3
+    if start + length != len(signature):
+        raise InvalidSignature(InvalidSignature.ENCODING)
+    return start
 
 
 def decode_ecdsa_signature(signature: bytes, order: int) -> tuple[int, int]:
     """Decode a DER ``Ecdsa-Sig-Value`` strictly.
+
+    The parse accepts exactly the encodings that
+    :func:`encode_ecdsa_signature` writes for some r and s in range:
+    minimal lengths and minimal non-negative INTEGERs, with nothing
+    before, between or after them.
 
     Args:
         signature: The encoded signature.
@@ -210,18 +273,14 @@ def decode_ecdsa_signature(signature: bytes, order: int) -> tuple[int, int]:
             of range.
     """
     try:
-        if signature[0] != 0x30:
-            raise InvalidSignature(InvalidSignature.ENCODING)
-        position = 2 if signature[1] < 0x80 else 3
+        position = _sequence_body_start(signature)
         r, position = _read_der_integer(signature, position)
         s, position = _read_der_integer(signature, position)
     except IndexError:
         raise InvalidSignature(InvalidSignature.ENCODING) from None
-    # The range check comes first: a negative or oversized r or s (a high
-    # bit set without a 00 octet, or too many octets) cannot be re-encoded.
-    if not (0 < r < order and 0 < s < order):
+    if position != len(signature):
         raise InvalidSignature(InvalidSignature.ENCODING)
-    if encode_ecdsa_signature(r, s) != signature:
+    if not (0 < r < order and 0 < s < order):
         raise InvalidSignature(InvalidSignature.ENCODING)
     return r, s
 
