@@ -78,8 +78,27 @@ def _signing_key(key: ECPrivateKey) -> Any:
     )
 
 
+class _VerifyingEntry:
+    """A native verifying key and how often it was used.
+
+    The table that speeds up ``ecdsa`` verification costs about as much
+    to build as several verifications, so it is built on a key's second
+    use: a one-shot check (one run of ``purepki verify``) skips it, and a
+    trust anchor that verifies many certificates gets it.
+    """
+
+    __slots__ = ("key", "uses")
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+        self.uses = 0
+
+
+_PRECOMPUTE_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=512)
-def _verifying_key(key: ECPublicKey) -> Any:
+def _verifying_entry(key: ECPublicKey) -> _VerifyingEntry:
     curve = _ecdsa_curve(key.curve)
     point = ecdsa.ellipticcurve.PointJacobi(
         curve.curve, key.x, key.y, 1, curve.order, generator=False
@@ -87,8 +106,16 @@ def _verifying_key(key: ECPublicKey) -> Any:
     verifying = ecdsa.VerifyingKey.from_public_point(
         point, curve=curve, validate_point=False
     )
-    verifying.precompute(lazy=True)
-    return verifying
+    return _VerifyingEntry(verifying)
+
+
+def _verifying_key(key: ECPublicKey) -> Any:
+    entry = _verifying_entry(key)
+    entry.uses += 1
+    if entry.uses == 2:
+        with _PRECOMPUTE_LOCK:
+            entry.key.precompute()
+    return entry.key
 
 
 # --- RSA arithmetic --------------------------------------------------------

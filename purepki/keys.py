@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pyasn1.type import namedtype, tag, univ
-from pyasn1_modules import rfc3279, rfc4055, rfc5280, rfc5958, rfc8017
+from pyasn1_modules import rfc3279, rfc4055, rfc5280
 
 from purepki import pem
 from purepki.algorithms import (
@@ -46,7 +46,7 @@ from purepki.algorithms import (
     SignatureAlgorithm,
     SignatureScheme,
 )
-from purepki.asn1 import der
+from purepki.asn1 import der, schemas
 from purepki.asn1.oids import CurveOID, HashOID, PublicKeyOID, display_name
 from purepki.backend import BackendLike, get_backend
 from purepki.curves import (
@@ -776,7 +776,7 @@ def _encode_named_curve(curve: Curve) -> bytes:
 
 
 def _encode_rsa_public(n: int, e: int) -> bytes:
-    value = rfc8017.RSAPublicKey()
+    value = schemas.RSAPublicKey()
     value["modulus"] = n
     value["publicExponent"] = e
     return der.encode(value)
@@ -830,7 +830,7 @@ def _encode_pss_params(restrictions: PSSRestrictions) -> bytes:
 
 
 def _encode_rsa_private(key: RSAPrivateKey) -> bytes:
-    value = rfc8017.RSAPrivateKey()
+    value = schemas.RSAPrivateKey()
     value["version"] = 0
     value["modulus"] = key.n
     value["publicExponent"] = key.e
@@ -858,7 +858,7 @@ def _encode_ec_private(key: ECPrivateKey, with_parameters: bool) -> bytes:
 
 
 def _encode_pkcs8(algorithm: Any, body: bytes) -> bytes:
-    info = rfc5958.OneAsymmetricKey()
+    info = schemas.OneAsymmetricKey()
     info["version"] = 0
     info["privateKeyAlgorithm"] = algorithm
     info["privateKey"] = body
@@ -870,7 +870,7 @@ def _encode_pkcs8(algorithm: Any, body: bytes) -> bytes:
 
 def _decode_rsa_public(data: bytes, source: str, path: str) -> RSAPublicKey:
     try:
-        value = der.decode(data, rfc8017.RSAPublicKey(), source=source)
+        value = der.decode(data, schemas.RSAPublicKey(), source=source)
     except DecodeError as error:
         raise error.relocate(path_prefix=path) from None
     return RSAPublicKey(int(value["modulus"]), int(value["publicExponent"]))
@@ -1024,7 +1024,7 @@ def _decode_rsa_private(
     pss_only: bool = False,
     pss: Optional[PSSRestrictions] = None,
 ) -> RSAPrivateKey:
-    value = der.decode(data, rfc8017.RSAPrivateKey(), source=source)
+    value = der.decode(data, schemas.RSAPrivateKey(), source=source)
     if int(value["version"]) != 0 or value["otherPrimeInfos"].isValue:
         raise UnsupportedAlgorithm(
             f"{source}: unsupported multi-prime RSA key (RFC 8017 "
@@ -1097,7 +1097,7 @@ def _decode_ec_private(
 def _decode_pkcs8(
     data: bytes, source: str, backend: BackendLike
 ) -> PrivateKey:
-    value = der.decode(data, rfc5958.OneAsymmetricKey(), source=source)
+    value = der.decode(data, schemas.OneAsymmetricKey(), source=source)
     version = int(value["version"])
     if version not in (0, 1):
         raise KeyFormatError(

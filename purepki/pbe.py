@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from pyasn1.type import univ
-from pyasn1_modules import rfc5280, rfc5958, rfc7292, rfc7914, rfc8018
+from pyasn1_modules import rfc5280, rfc7292, rfc7914, rfc8018
 
 from purepki import ciphers
 from purepki.algorithms import HashAlgorithm
-from purepki.asn1 import der
+from purepki.asn1 import der, schemas
 from purepki.asn1.oids import display_name
 from purepki.backend import BackendLike
 from purepki.ciphers import Cipher, PaddingError
@@ -951,7 +951,7 @@ def read_encrypted_pkcs8(
         DecodeError: The structure or its parameters are malformed.
         UnsupportedScheme: The scheme is not supported.
     """
-    value = der.decode(data, rfc5958.EncryptedPrivateKeyInfo(), source=source)
+    value = der.decode(data, schemas.EncryptedPrivateKeyInfo(), source=source)
     algorithm = der.encode(value["encryptionAlgorithm"])
     scheme = parse_algorithm(
         algorithm, source=source, path="encryptionAlgorithm"

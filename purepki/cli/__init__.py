@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import sys
 import textwrap
 import warnings
@@ -17,16 +18,7 @@ from collections.abc import Iterator, Sequence
 from typing import Callable, Optional
 
 from purepki.backend import use_backend
-from purepki.cli import (
-    asn1dump,
-    bundling,
-    containers,
-    demo,
-    issuing,
-    matching,
-    reading,
-    verification,
-)
+from purepki.cli import demo, issuing
 from purepki.cli.common import (
     EXIT_CODES_HELP,
     EXIT_INPUT,
@@ -149,7 +141,7 @@ def _reading_commands(
         commands,
         parent,
         "list",
-        reading.run_list,
+        _lazy("reading", "run_list"),
         "list the PKI files of a folder and which key matches "
         "which certificate",
     )
@@ -167,7 +159,7 @@ def _reading_commands(
         commands,
         parent,
         "inspect",
-        reading.run_inspect,
+        _lazy("reading", "run_inspect"),
         "show every key, certificate, CSR, CRL, PKCS#7 and "
         "PKCS#12 element of PEM or DER files",
     )
@@ -179,7 +171,7 @@ def _reading_commands(
         commands,
         parent,
         "match",
-        matching.run_match,
+        _lazy("matching", "run_match"),
         "tell whether a private key and a certificate (or CSR) "
         "belong together",
     )
@@ -196,7 +188,7 @@ def _verifying_commands(
         commands,
         parent,
         "verify",
-        verification.run_verify,
+        _lazy("verification", "run_verify"),
         "verify CERT's chain to a trust anchor",
         "Verify CERT's chain. With two files, the self-signed "
         "certificates of the second are the trust anchors and the others "
@@ -233,7 +225,7 @@ def _verifying_commands(
         commands,
         parent,
         "check",
-        verification.run_check,
+        _lazy("verification", "run_check"),
         "apply the appliance's usage rules to CERT and its "
         "chain, showing each rule's outcome",
     )
@@ -320,7 +312,7 @@ def _tool_commands(
         commands,
         parent,
         "bundle",
-        bundling.run_bundle,
+        _lazy("bundling", "run_bundle"),
         "write LEAF's issuers in chain order, root last, "
         "reporting missing, extra and duplicate certificates",
     )
@@ -343,7 +335,7 @@ def _tool_commands(
         commands,
         parent,
         "asn1",
-        asn1dump.run_asn1,
+        _run_asn1,
         "annotated DER dump: offsets, lengths, tags, values, "
         "OID names and X.509 field names",
     )
@@ -404,7 +396,7 @@ def _container_commands(
         commands,
         parent,
         "unlock",
-        containers.run_unlock,
+        _lazy("containers", "run_unlock"),
         "replace a password-protected key with the unlocked key",
         "Replace KEY, a password-protected private key (encrypted PKCS#8 "
         "or legacy OpenSSL PEM), with the unlocked key under the same name "
@@ -420,7 +412,7 @@ def _container_commands(
         commands,
         parent,
         "pkcs12-to-ssh",
-        containers.run_pkcs12_to_ssh,
+        _lazy("containers", "run_pkcs12_to_ssh"),
         "replace USER.pub, a PKCS#12 file, with its OpenSSH public key",
         "Replace USER.pub, a PKCS#12 file in --dir or the current folder, "
         "with the OpenSSH public key line (ssh-rsa or ecdsa-sha2-nistp256) "
@@ -440,7 +432,7 @@ def _container_commands(
         commands,
         parent,
         "pkcs12",
-        containers.run_pkcs12,
+        _lazy("containers", "run_pkcs12"),
         "write NAME.p12 from NAME.key, NAME.crt and an optional bundle",
         "Write NAME.p12, mode 0600, from NAME.key, the certificate for it "
         "in NAME.crt, and the other certificates of NAME.crt and --bundle "
@@ -469,6 +461,26 @@ def _container_commands(
     _output_options(parser)
 
 
+def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+    """Return a handler that imports its command module when it runs, so
+    each command loads only the modules it needs."""
+
+    def handler(args: argparse.Namespace) -> int:
+        imported = importlib.import_module(f"purepki.cli.{module}")
+        result: int = getattr(imported, function)(args)
+        return result
+
+    return handler
+
+
+def _run_asn1(args: argparse.Namespace) -> int:
+    # The dump's schemas cost a noticeable share of start-up time, so
+    # they are imported only for this command.
+    from purepki.cli import asn1dump
+
+    return asn1dump.run_asn1(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of every subcommand."""
     # The subcommands' --backend leaves the value alone when it is not
@@ -481,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_common_options()],
     )
-    parser.set_defaults(handler=reading.run_overview)
+    parser.set_defaults(handler=_lazy("reading", "run_overview"))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _reading_commands(commands, parent)
     _verifying_commands(commands, parent)

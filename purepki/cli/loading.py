@@ -10,10 +10,10 @@ import stat
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from pyasn1_modules import rfc5280, rfc5652
+from pyasn1_modules import rfc5280
 
 from purepki.asn1 import der
-from purepki.asn1.oids import display_name
+from purepki.asn1.oids import ContentTypeOID, display_name
 from purepki.certificate import Certificate, load_certificates
 from purepki.cli.common import InputError
 from purepki.csr import CertificateSigningRequest
@@ -31,7 +31,6 @@ from purepki.keys import (
     private_key_encryption,
 )
 from purepki.name import Name
-from purepki.pkcs12 import describe_pkcs12
 from purepki.x509time import parse_time
 
 #: The key classes, for ``isinstance`` checks.
@@ -194,6 +193,10 @@ def _pkcs12(path: Path, element: Element) -> Item:
     """Describe a PKCS#12 file by its MAC and encryption schemes, without
     asking for its password."""
     try:
+        # Imported here: the PKCS#12 schemas add to every command's
+        # start-up time, and most commands meet no PKCS#12 file.
+        from purepki.pkcs12 import describe_pkcs12
+
         lines = describe_pkcs12(element.der, source=str(path))
     except PurePKIError as error:
         return Item(path, element, error=str(error))
@@ -298,7 +301,7 @@ def _signed_data(element: Element, source: str) -> SignedDataBundle:
     root = der.scan(data)
     type_node, explicit = root.children
     content_type = _oid_text(data[type_node.offset : type_node.end])
-    if content_type != str(rfc5652.id_signedData):
+    if content_type != ContentTypeOID.SIGNED_DATA:
         raise DecodeError(
             f"PKCS#7 content type {display_name(content_type)} "
             f"({content_type}) contains no certificates purepki can read",
