@@ -1,15 +1,15 @@
 """Path building: from the leaf to a trust anchor, best candidate first.
 
-Modelled on Go's crypto/x509 and RFC 4158: the candidate issuers of a
-certificate are the anchors and intermediates whose subject matches its
-issuer name (RFC 5280 section 7.1); those whose subjectKeyIdentifier
-equals the certificate's authorityKeyIdentifier come first, trust anchors
-before intermediates, and certificates valid at the validation time before
-others. A candidate whose key does not verify the signature is dropped; a
-complete chain that fails validation sends the search back to the next
-candidate. A certificate already in the chain is never added again (loop
-detection), the depth is bounded, and so is the number of signature
-checks, so hostile pools end quickly.
+The candidate issuers of a certificate are the anchors and
+intermediates whose subject matches its issuer name (RFC 5280 section
+7.1). Those whose subjectKeyIdentifier equals the certificate's
+authorityKeyIdentifier come first, then trust anchors before
+intermediates, then certificates valid at the validation time (the
+ordering RFC 4158 section 3.5 discusses). A candidate whose key does
+not verify the signature is dropped, and a complete chain that fails
+validation sends the search back to the next candidate. A certificate
+already in the chain is never added again, the depth is bounded, and so
+is the number of signature checks, so hostile pools end quickly.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class BudgetExhausted(Exception):
 
 @dataclasses.dataclass
 class SearchState:
-    """What the search has done, for the error report."""
+    """Record of the search, for the error report."""
 
     signatures_checked: int = 0
     chains_tried: int = 0

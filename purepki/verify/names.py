@@ -141,9 +141,9 @@ def _dns_name_in(name: str, constraint: str, excluding: bool) -> bool:
 
     A wildcard ``*.b`` lies within a permitted subtree only when every
     name it can match does, that is when ``b`` does. For an excluded
-    subtree it counts as within when any name it can match is: also when
-    the constraint is one label below ``b``, since the wildcard matches it
-    (RFC 9525 section 6.3 semantics; the defensive reading of RFC 5280).
+    subtree it counts as within when any name it can match does. So it
+    is also excluded when the constraint is one label below ``b``,
+    because the wildcard matches that name.
     """
     _check_dns_constraint(constraint)
     if not is_valid_dns_name(name, allow_wildcard=True):
@@ -199,8 +199,8 @@ def _email_in(address: str, constraint: str) -> bool:
 
 
 def _directory_in(name: Name, constraint: Name) -> bool:
-    """A directory name is within a subtree when the constraint's RDNs are
-    a prefix of its RDNs (RFC 5280 section 7.1 comparison)."""
+    """Tell whether the constraint's RDNs are a prefix of the name's RDNs
+    (RFC 5280 section 7.1 comparison)."""
     wanted = constraint.comparison_key
     return name.comparison_key[: len(wanted)] == wanted
 
