@@ -4,10 +4,10 @@ The candidate issuers of a certificate are the anchors and
 intermediates whose subject matches its issuer name (RFC 5280 section
 7.1). Those whose subjectKeyIdentifier equals the certificate's
 authorityKeyIdentifier come first, then trust anchors before
-intermediates, then certificates valid at the validation time (the
-ordering RFC 4158 section 3.5 discusses). A candidate whose key does
-not verify the signature is dropped, and a complete chain that fails
-validation sends the search back to the next candidate. A certificate
+intermediates, then certificates valid at the validation time. A
+candidate whose key does not verify the signature is dropped, and a
+complete chain that fails validation sends the search back to the next
+candidate. A certificate
 already in the chain is never added again, the depth is bounded, and so
 is the number of signature checks, so hostile pools end quickly.
 """
