@@ -45,6 +45,11 @@ from purepki.verify.names import (
 from purepki.verify.policy import Policy, Purpose
 from purepki.verify.result import Check, Reason, describe_position
 
+# NOTE: certificate policy processing (RFC 5280 section 6.1.3 (d) to (f)
+# and 6.1.4 (a), (b), (h) to (j)) is not implemented. The policy
+# extensions below are accepted, even when critical, and no chain can be
+# required to assert a policy.
+
 #: Extensions whose semantics purepki processes or deliberately accepts.
 #: Certificate policy extensions are recognised without policy
 #: processing (see the module documentation).
