@@ -129,9 +129,22 @@ class _Walk:
         self.checks: list[Check] = []
         self.warnings: list[str] = []
         self.constraint_comparisons = 0
+        self._subjects: dict[int, str] = {}
 
     def position(self, index: int) -> str:
         return describe_position(index, len(self.chain), True)
+
+    def _subject(self, index: int) -> str:
+        """Return the RFC 4514 subject of certificate ``index``, rendered
+        once per chain, or "" for checks on the whole chain."""
+        if index < 0:
+            return ""
+        cached = self._subjects.get(index)
+        if cached is None:
+            rendered = self.chain[index].subject.rfc4514()
+            cached = rendered or "empty subject"
+            self._subjects[index] = cached
+        return cached
 
     def record(
         self,
@@ -144,12 +157,12 @@ class _Walk:
     ) -> None:
         """Record a check; raise PathFailure when it failed."""
         position = self.position(index) if index >= 0 else ""
-        subject = self.chain[index].subject.rfc4514() if index >= 0 else ""
+        subject = self._subject(index)
         self.checks.append(
             Check(
                 step,
                 position,
-                subject or "empty subject",
+                subject,
                 rule,
                 passed,
                 detail,
