@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pyasn1.type import univ
-
 from purepki.asn1 import der
 from purepki.extensions import Extension
+from purepki.general_names import encode_oid
 
-
-def encode_oid(dotted: str) -> bytes:
-    """Encode an OBJECT IDENTIFIER."""
-    return der.encode(univ.ObjectIdentifier(str(dotted)))
+__all__ = ["encode_extension", "encode_oid"]
 
 
 def encode_extension(extension: Extension) -> bytes:

@@ -73,7 +73,7 @@ from purepki.keys import (
 from purepki.name import Name
 from purepki.x509time import UTC, encode_time, parse_time
 
-#: Longest serial number RFC 5280 section 4.1.2.2 allows, in octets.
+#: Maximum serial number length RFC 5280 section 4.1.2.2 allows, in octets.
 MAX_SERIAL_OCTETS = 20
 
 _ValueT = TypeVar("_ValueT", bound=ExtensionValue)
@@ -240,7 +240,7 @@ class Certificate:
         octets = len(self.serial_number_bytes)
         if serial <= 0:
             warnings.warn(
-                f"{self._source}: serial number {_hex_serial(serial)} is not "
+                f"{self._source}: serial number {hex_serial(serial)} is not "
                 "positive (RFC 5280 section 4.1.2.2)",
                 PurePKIWarning,
                 stacklevel=4,
@@ -510,7 +510,7 @@ class Certificate:
     def __repr__(self) -> str:
         return (
             f"Certificate(subject={self.subject.rfc4514()!r}, "
-            f"serial={_hex_serial(self.serial_number)})"
+            f"serial={hex_serial(self.serial_number)})"
         )
 
 
@@ -525,10 +525,6 @@ def _typed_value(
     return value if isinstance(value, kind) else None
 
 
-def _hex_serial(serial: int) -> str:
-    return f"-0x{-serial:x}" if serial < 0 else f"0x{serial:x}"
-
-
 def hex_serial(serial: int) -> str:
     """Format a serial number as hex with its sign: ``0x1f`` or ``-0x9a``.
 
@@ -536,7 +532,7 @@ def hex_serial(serial: int) -> str:
     old certificates carry one) keeps its minus sign, so it is never
     shown as the positive number of the same octets.
     """
-    return _hex_serial(serial)
+    return f"-0x{-serial:x}" if serial < 0 else f"0x{serial:x}"
 
 
 def load_certificates(
