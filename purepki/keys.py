@@ -458,7 +458,7 @@ class ECPublicKey:
             ValueError: ``format`` is PKCS#1, which holds only RSA keys.
         """
         if format is PublicFormat.PKCS1:
-            raise ValueError("PKCS#1 public key format holds only RSA keys")
+            raise ValueError("PKCS#1 public keys are RSA keys only")
         return self._spki
 
     def to_pem(
@@ -1152,7 +1152,7 @@ def _universal(node: der.Node, number: int) -> bool:
 
 
 def _shape(data: bytes, source: str) -> _Shape:
-    """Guess which key structure DER ``data`` holds from its outline."""
+    """Guess which key structure DER ``data`` contains from its outline."""
     root = der.scan(data)
     if _universal(root, 6):
         return _Shape.EC_PARAMETERS
@@ -1334,7 +1334,7 @@ def load_private_key(
             ):
                 return _load_private_block(block, password, source, backend)
         raise WrongObjectType(
-            f"no private key found: the file holds {_what_is(blocks)}; "
+            f"no private key found: the file contains {_what_is(blocks)}; "
             "expected a 'PRIVATE KEY', 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' "
             "block",
             source=source,
@@ -1445,7 +1445,7 @@ def load_public_key(data: bytes, *, source: str = "public key") -> PublicKey:
                 shape = _LABEL_SHAPES[block.label]
                 return _decode_public_der(block.der, shape, source)
         raise WrongObjectType(
-            f"no public key found: the file holds {_what_is(blocks)}; "
+            f"no public key found: the file contains {_what_is(blocks)}; "
             "expected a 'PUBLIC KEY' or 'RSA PUBLIC KEY' block",
             source=source,
         )

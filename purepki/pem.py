@@ -84,7 +84,7 @@ def as_bytes(data: object, source: str = "input") -> bytes:
 
 
 def looks_like_pem(data: bytes) -> bool:
-    """Tell whether ``data`` holds PEM armour, judging by its content."""
+    """Tell whether ``data`` contains PEM armour, judging by its content."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     return b"-----BEGIN " in data[:65536] or b"-----BEGIN " in data

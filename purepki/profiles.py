@@ -47,7 +47,7 @@ DEFAULT_SERVICE_DAYS = 365
 
 
 class Purpose(enum.Enum):
-    """What a signed certificate is for."""
+    """Use of a signed certificate."""
 
     SERVER = "server"
     CLIENT = "client"

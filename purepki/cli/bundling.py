@@ -20,7 +20,7 @@ from purepki.cli.loading import describe_name, load_certificate_list
 from purepki.errors import PurePKIError
 from purepki.files import OutputFiles
 
-#: Longest chain followed, leaf included; real chains have 2 to 4.
+#: Maximum chain length followed, leaf included. Real chains have 2 to 4.
 MAX_CHAIN_LENGTH = 10
 
 

@@ -86,7 +86,7 @@ _WEB_PKI_HASHES = frozenset(
 
 @dataclasses.dataclass(frozen=True)
 class Options:
-    """What a chain is verified for.
+    """Purpose and settings of one verification.
 
     Attributes:
         purpose: TLS server, TLS client or any use.
@@ -748,8 +748,8 @@ _PURPOSE_KU = {
 
 
 def _step_usage(walk: _Walk) -> None:
-    """The peer usage rules: EKU, KU and Netscape certificate type, each
-    checked only when present."""
+    """Check the peer usage rules: EKU, KU and Netscape certificate type,
+    each only when present."""
     leaf = walk.chain[0]
     purpose = walk.options.purpose
     wanted = list(walk.options.required_ekus)
