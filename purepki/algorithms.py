@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass
 from typing import Optional
 
+from purepki._record import dataclass
 from purepki.asn1.oids import OID, HashOID
 from purepki.errors import UnsupportedAlgorithm, UnsupportedReason
 

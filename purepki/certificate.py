@@ -24,7 +24,6 @@ before 2050.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
 import hashlib
@@ -37,6 +36,7 @@ from pyasn1_modules import rfc5280
 
 from purepki import pem, sigalg
 from purepki._encoding import encode_extension
+from purepki._record import dataclass, replace
 from purepki.algorithms import SignatureAlgorithm
 from purepki.asn1 import der
 from purepki.backend import BackendLike
@@ -631,7 +631,7 @@ def _check_moment(moment: datetime.datetime, field: str) -> datetime.datetime:
 _PUBLIC_KEY_TYPES = (RSAPublicKey, ECPublicKey)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class CertificateBuilder:
     """An immutable X.509 v3 certificate builder.
 
@@ -667,7 +667,7 @@ class CertificateBuilder:
         """
         self._check_unset("_subject", "subject")
         _check_name(name, "subject")
-        return dataclasses.replace(self, _subject=name)
+        return replace(self, _subject=name)
 
     def issuer_name(self, name: Name) -> CertificateBuilder:
         """Set the issuer name.
@@ -683,7 +683,7 @@ class CertificateBuilder:
         """
         self._check_unset("_issuer", "issuer")
         _check_name(name, "issuer")
-        return dataclasses.replace(self, _issuer=name)
+        return replace(self, _issuer=name)
 
     def public_key(self, key: PublicKey) -> CertificateBuilder:
         """Set the subject public key.
@@ -698,7 +698,7 @@ class CertificateBuilder:
                 f"public key must be an RSAPublicKey or ECPublicKey, found "
                 f"{type(key).__name__}; pass private_key.public_key()"
             )
-        return dataclasses.replace(self, _public_key=key)
+        return replace(self, _public_key=key)
 
     def serial_number(self, serial: int) -> CertificateBuilder:
         """Set the serial number: positive, at most 20 octets.
@@ -723,7 +723,7 @@ class CertificateBuilder:
                 f"serial number {serial:#x} takes {octets} octets, more than "
                 f"the {MAX_SERIAL_OCTETS} RFC 5280 section 4.1.2.2 allows"
             )
-        return dataclasses.replace(self, _serial_number=serial)
+        return replace(self, _serial_number=serial)
 
     def not_valid_before(
         self, moment: datetime.datetime
@@ -745,7 +745,7 @@ class CertificateBuilder:
                 f"notBefore {moment.isoformat()} is after notAfter "
                 f"{self._not_after.isoformat()}"
             )
-        return dataclasses.replace(self, _not_before=moment)
+        return replace(self, _not_before=moment)
 
     def not_valid_after(self, moment: datetime.datetime) -> CertificateBuilder:
         """Set notAfter, the last second of validity (inclusive, RFC 5280
@@ -766,7 +766,7 @@ class CertificateBuilder:
                 f"notAfter {moment.isoformat()} is before notBefore "
                 f"{self._not_before.isoformat()}"
             )
-        return dataclasses.replace(self, _not_after=moment)
+        return replace(self, _not_after=moment)
 
     def add_extension(
         self, value: ExtensionValue, critical: bool
@@ -790,9 +790,7 @@ class CertificateBuilder:
                 f"duplicate extension {extension.oid} ({extension.name}); "
                 "RFC 5280 section 4.2 allows each extension once"
             )
-        return dataclasses.replace(
-            self, _extensions=(*self._extensions, extension)
-        )
+        return replace(self, _extensions=(*self._extensions, extension))
 
     def add_extensions(
         self, extensions: Iterable[tuple[ExtensionValue, bool]]

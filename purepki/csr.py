@@ -9,7 +9,6 @@ bytes so that they can be shown.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import ipaddress
 from collections.abc import Iterable, Sequence
@@ -19,6 +18,7 @@ from pyasn1_modules import rfc2986
 
 from purepki import pem, sigalg
 from purepki._encoding import encode_extension, encode_oid
+from purepki._record import dataclass, replace
 from purepki.algorithms import SignatureAlgorithm
 from purepki.asn1 import der
 from purepki.asn1.oids import AttributeOID, display_name
@@ -54,7 +54,7 @@ class InvalidRequest(BuilderError):
     subjectAltName item that is neither a DNS name nor an IP address."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Attribute:
     """One CSR attribute.
 
@@ -470,7 +470,7 @@ def with_common_name(
     return (*names, *added)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class CSRBuilder:
     """An immutable PKCS#10 request builder.
 
@@ -504,7 +504,7 @@ class CSRBuilder:
                 f"subject must be a purepki.name.Name, found "
                 f"{type(name).__name__}"
             )
-        return dataclasses.replace(self, _subject=name)
+        return replace(self, _subject=name)
 
     def subject_alternative_names(
         self, names: Sequence[GeneralName]
@@ -527,7 +527,7 @@ class CSRBuilder:
             return self
         value = SubjectAlternativeName(tuple(names))
         Extension.build(value, critical=False)
-        return dataclasses.replace(self, _alternative_names=value.names)
+        return replace(self, _alternative_names=value.names)
 
     def add_extension(
         self, value: ExtensionValue, critical: bool
@@ -551,9 +551,7 @@ class CSRBuilder:
                 f"duplicate extension {extension.oid} ({extension.name}); "
                 "RFC 5280 section 4.2 allows each extension once"
             )
-        return dataclasses.replace(
-            self, _extensions=(*self._extensions, extension)
-        )
+        return replace(self, _extensions=(*self._extensions, extension))
 
     @property
     def subject(self) -> Name:

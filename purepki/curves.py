@@ -8,9 +8,9 @@ recognise explicit parameters without a crypto library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
+from purepki._record import dataclass, field
 from purepki.asn1.oids import OID, CurveOID
 from purepki.errors import UnsupportedAlgorithm, UnsupportedReason
 

@@ -23,7 +23,6 @@ import abc
 import hashlib
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -38,6 +37,7 @@ from typing import (
 from pyasn1.type import char, namedtype, namedval, univ
 from pyasn1_modules import rfc5280
 
+from purepki._record import dataclass, field
 from purepki.asn1 import der
 from purepki.asn1.oids import (
     AccessMethodOID,

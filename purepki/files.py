@@ -15,7 +15,6 @@ by its outline (the tags of its first levels).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import enum
 import os
 import stat
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 from purepki import pem
+from purepki._record import dataclass, field
 from purepki.asn1 import der
 from purepki.asn1.oids import ContentTypeOID
 from purepki.errors import DecodeError, PurePKIError
@@ -39,7 +39,7 @@ class OutputExists(PurePKIError, FileExistsError):
 # --- Atomic writes -----------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class PlannedFile:
     """One file a command will write.
 
@@ -50,7 +50,7 @@ class PlannedFile:
     """
 
     path: Path
-    data: bytes = dataclasses.field(repr=False)
+    data: bytes = field(repr=False)
     private: bool = False
 
 
@@ -95,7 +95,7 @@ def _write_temporary(planned: PlannedFile, mode: int) -> Path:
     return temporary
 
 
-@dataclasses.dataclass
+@dataclass
 class _Previous:
     """The previous state of a target: no file, or its bytes and mode."""
 
@@ -265,7 +265,7 @@ _LABEL_FORMATS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Element:
     """One element of a file: a PEM block or a top-level DER element.
 
@@ -284,7 +284,7 @@ class Element:
     """
 
     kind: Kind
-    der: bytes = dataclasses.field(repr=False)
+    der: bytes = field(repr=False)
     encoding: str
     where: str
     label: str = ""

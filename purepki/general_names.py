@@ -18,12 +18,12 @@ import abc
 import ipaddress
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Optional, Union
 
 from pyasn1.type import char, univ
 from pyasn1_modules import rfc5280
 
+from purepki._record import dataclass
 from purepki.asn1 import der
 from purepki.errors import DecodeError, PurePKIError, PurePKIWarning
 

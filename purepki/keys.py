@@ -34,13 +34,13 @@ import functools
 import hashlib
 import math
 import warnings
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pyasn1.type import namedtype, tag, univ
 from pyasn1_modules import rfc3279, rfc4055, rfc5280
 
 from purepki import pem
+from purepki._record import dataclass, field
 from purepki.algorithms import (
     HashAlgorithm,
     SignatureAlgorithm,

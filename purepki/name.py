@@ -34,11 +34,11 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NoReturn, Optional, Union
 
 from pyasn1_modules import rfc5280
 
+from purepki._record import dataclass, field
 from purepki.asn1 import der
 from purepki.asn1.oids import OID, AttributeOID, NameOID, display_name
 from purepki.errors import DecodeError, PurePKIError, PurePKIWarning

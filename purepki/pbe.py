@@ -36,13 +36,13 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
-from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from pyasn1.type import univ
 from pyasn1_modules import rfc5280, rfc7292, rfc7914, rfc8018
 
 from purepki import ciphers
+from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1 import der, schemas
 from purepki.asn1.oids import display_name

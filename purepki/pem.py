@@ -17,8 +17,8 @@ import base64
 import binascii
 import re
 import warnings
-from dataclasses import dataclass, field
 
+from purepki._record import dataclass, field
 from purepki.errors import PEMError, PurePKIWarning
 
 #: Labels of certificates, keys, requests and containers (RFC 7468 and the

@@ -30,13 +30,13 @@ import hmac
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from pyasn1.type import char, univ
 from pyasn1_modules import rfc5652, rfc7292, rfc8018
 
 from purepki import ciphers, pbe, pem
+from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1 import der
 from purepki.asn1.oids import display_name

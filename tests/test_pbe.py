@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from purepki import ciphers, pbe
+from purepki._record import replace
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1 import der
 from purepki.backend import Backend
@@ -261,7 +261,7 @@ def test_unsupported_is_not_bad_password() -> None:
 
 
 def test_huge_iteration_count_rejected() -> None:
-    scheme = dataclasses.replace(pbe.pbes2(iterations=10), iterations=10**9)
+    scheme = replace(pbe.pbes2(iterations=10), iterations=10**9)
     encoded = scheme.to_der()
     with pytest.raises(EncryptionParameterError, match="iteration count"):
         pbe.parse_algorithm(encoded)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 import hmac
-from dataclasses import dataclass
 from typing import Optional
 
+from purepki._record import dataclass
 from purepki.backend import BackendLike, get_backend
 from purepki.ciphers import aes, des, rc2
 from purepki.errors import PurePKIError

@@ -14,7 +14,6 @@ as encapsulated.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime
 from pathlib import Path
 from typing import Any, Optional
@@ -30,6 +29,7 @@ from pyasn1_modules import (
     rfc8017,
 )
 
+from purepki._record import dataclass, replace
 from purepki.asn1 import der
 from purepki.asn1.oids import PublicKeyOID, display_name
 from purepki.cli.common import EXIT_OK, note, out
@@ -102,7 +102,7 @@ def schema_for(element: Element) -> Optional[Any]:
     return None
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Row:
     """One line of the dump."""
 
@@ -291,8 +291,7 @@ class Dumper:
     def shifted(self) -> list[Row]:
         """Return the rows with offsets relative to the outer input."""
         return [
-            dataclasses.replace(row, node=_moved(row.node, self.base))
-            for row in self.rows
+            replace(row, node=_moved(row.node, self.base)) for row in self.rows
         ]
 
 

@@ -10,10 +10,10 @@ are reported and left out.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from purepki._record import dataclass
 from purepki.certificate import Certificate
 from purepki.cli.common import EXIT_OK, note, out
 from purepki.cli.loading import describe_name, load_certificate_list
@@ -42,7 +42,7 @@ def _signed_by(certificate: Certificate, issuer: Certificate) -> bool:
         return False
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class OrderedChain:
     """A chain put in order from the leaf.
 

@@ -4,7 +4,6 @@ the library's objects, with a reason for each element that cannot be.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import stat
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Optional, Union
 
 from pyasn1_modules import rfc5280
 
+from purepki._record import dataclass, replace
 from purepki.asn1 import der
 from purepki.asn1.oids import ContentTypeOID, display_name
 from purepki.certificate import Certificate, load_certificates
@@ -40,7 +40,7 @@ KEY_TYPES = (RSAPrivateKey, ECPrivateKey, RSAPublicKey, ECPublicKey)
 MAX_FILE_SIZE = der.MAX_INPUT_SIZE
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class RevocationList:
     """The facts of a CRL that ``inspect`` shows (RFC 5280 section 5.1).
 
@@ -54,7 +54,7 @@ class RevocationList:
     signature_algorithm: str
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class SignedDataBundle:
     """A PKCS#7 / CMS signedData (RFC 5652 section 5) and its
     certificates; ``openssl crl2pkcs7`` and Windows ``.p7b`` exports hold
@@ -74,7 +74,7 @@ Value = Union[
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Item:
     """One element of a file with what it parsed into.
 
@@ -152,7 +152,7 @@ def load_items(path: Path) -> list[Item]:
     data = read_file(path)
     elements = read_elements(data, str(path))
     return [
-        dataclasses.replace(_parse(path, element), total=len(elements))
+        replace(_parse(path, element), total=len(elements))
         for element in elements
     ]
 

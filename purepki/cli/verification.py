@@ -10,12 +10,12 @@ an intermediate, so a full-chain file verifies against the root alone.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
+from purepki._record import dataclass
 from purepki.asn1.oids import ExtendedKeyUsageOID
 from purepki.certificate import Certificate
 from purepki.cli.bundling import is_self_signed, order_chain
@@ -44,7 +44,7 @@ from purepki.verify.result import describe_position
 # --- verify ------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Inputs:
     """The certificates of a ``verify`` command line.
 
@@ -187,7 +187,7 @@ def _print_failure(args: argparse.Namespace, error: VerificationError) -> int:
 # --- check -------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class RuleOutcome:
     """One usage rule applied to one certificate.
 

@@ -14,10 +14,10 @@ is the number of signature checks, so hostile pools end quickly.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from typing import Optional
 
+from purepki._record import dataclass, field
 from purepki.backend import BackendLike
 from purepki.certificate import Certificate
 from purepki.errors import DecodeError, InvalidSignature, PurePKIError
@@ -33,13 +33,13 @@ class BudgetExhausted(Exception):
     """The signature budget ran out."""
 
 
-@dataclasses.dataclass
+@dataclass
 class SearchState:
     """Record of the search, for the error report."""
 
     signatures_checked: int = 0
     chains_tried: int = 0
-    rejected: list[str] = dataclasses.field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
     best_failure: Optional[PathFailure] = None
     best_depth: int = -1
     dead_end: Optional[Certificate] = None

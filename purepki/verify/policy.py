@@ -27,8 +27,9 @@ The differences, rule by rule, are listed in the README section
 
 from __future__ import annotations
 
-import dataclasses
 import enum
+
+from purepki._record import dataclass, replace
 
 
 class Purpose(enum.Enum):
@@ -39,7 +40,7 @@ class Purpose(enum.Enum):
     ANY = "any"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Policy:
     """Switches for the checks that differ between profiles.
 
@@ -66,9 +67,7 @@ class Policy:
 
     def with_sha1(self) -> Policy:
         """Return this policy with SHA-1 accepted below the anchor."""
-        return dataclasses.replace(
-            self, name=f"{self.name}+sha1", allow_sha1=True
-        )
+        return replace(self, name=f"{self.name}+sha1", allow_sha1=True)
 
 
 WEB_PKI = Policy(name="web-pki")

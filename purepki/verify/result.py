@@ -3,10 +3,10 @@ the reason a chain was rejected."""
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from typing import Any, Optional
 
+from purepki._record import asdict, dataclass
 from purepki.certificate import Certificate
 from purepki.errors import PurePKIError
 
@@ -36,7 +36,7 @@ class Reason(enum.Enum):
     BUDGET = "path building gave up after too much work"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Check:
     """One check made during verification.
 
@@ -67,7 +67,7 @@ class Check:
 
     def to_json(self) -> dict[str, Any]:
         """Return the check as JSON-ready data."""
-        return dataclasses.asdict(self)
+        return asdict(self)
 
 
 def describe_position(index: int, length: int, anchored: bool) -> str:
@@ -79,7 +79,7 @@ def describe_position(index: int, length: int, anchored: bool) -> str:
     return f"intermediate {index}"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class VerificationResult:
     """A verified chain.
 

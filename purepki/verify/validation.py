@@ -14,12 +14,12 @@ no policy is required of it. Revocation (step (a)(3)) is not checked here.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import re
 from collections.abc import Sequence
 from typing import Optional
 
+from purepki._record import dataclass
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1.oids import (
     ExtendedKeyUsageOID,
@@ -84,7 +84,7 @@ _WEB_PKI_HASHES = frozenset(
 )
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class Options:
     """Purpose and settings of one verification.
 
