@@ -46,6 +46,13 @@ class Curve:
     h: int = field(repr=False, default=1)
     can_sign: bool = field(repr=False, default=True)
 
+    def __hash__(self) -> int:
+        # Equal curves have equal OIDs, and the backends' key caches hash
+        # a key's curve on every signature: the OID, a str, caches its
+        # hash, while hashing all the parameters costs about a
+        # microsecond.
+        return hash(self.oid)
+
     @property
     def key_size(self) -> int:
         """Size of the group order in bits."""

@@ -213,8 +213,6 @@ class RSAPublicKey:
             UnsupportedAlgorithm: The algorithm is not an RSA one, or is
                 not allowed for this key.
         """
-        from purepki import signatures
-
         algorithm = algorithm or signatures.default_algorithm(self)
         signatures.check_rsa_verify(self, signature, algorithm)
         get_backend(backend).verify(self, signature, data, algorithm)
@@ -379,8 +377,6 @@ class RSAPrivateKey:
             UnsupportedAlgorithm: The algorithm is not an RSA one or uses
                 a hash that purepki does not sign with (MD5, SHA-1).
         """
-        from purepki import signatures
-
         algorithm = algorithm or signatures.default_algorithm(self)
         signatures.check_sign(self, algorithm)
         return get_backend(backend).sign(self, data, algorithm)
@@ -494,8 +490,6 @@ class ECPublicKey:
             InvalidSignature: The signature is malformed or does not
                 verify.
         """
-        from purepki import signatures
-
         algorithm = algorithm or signatures.default_algorithm(self)
         signatures.check_ecdsa_verify(self, signature, algorithm)
         get_backend(backend).verify(self, signature, data, algorithm)
@@ -628,8 +622,6 @@ class ECPrivateKey:
             UnsupportedAlgorithm: The curve is for verification only, or
                 the hash is one purepki does not sign with.
         """
-        from purepki import signatures
-
         algorithm = algorithm or signatures.default_algorithm(self)
         signatures.check_sign(self, algorithm)
         return get_backend(backend).sign(self, data, algorithm)
@@ -1540,3 +1532,8 @@ __all__ = [
     "private_key_encryption",
     "public_key_from_spki",
 ]
+
+# signatures imports the key classes above, so it is imported last. A
+# "from purepki import signatures" inside each method instead runs
+# importlib's Python-level _handle_fromlist on every signature.
+from purepki import signatures  # noqa: E402

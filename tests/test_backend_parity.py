@@ -835,3 +835,22 @@ def test_pure_rejects_composite_factor(
     key = RSAPrivateKey.from_primes(composite, rsa_key.q, 65537)
     with pytest.raises(PurePKIError):
         key.sign(MESSAGE, backend="pure")
+
+
+def test_native_key_cache_alternating_keys() -> None:
+    """Alternating keys, and an equal copy of one, each sign with their
+    own native key: the cache of the last key matches by identity."""
+    first = generate_ec_key(backend="pure")
+    second = generate_ec_key(backend="pure")
+    copy = ECPrivateKey(first.curve, first.d, first.x, first.y)
+    for key in (first, second, first, copy, second):
+        signature = key.sign(MESSAGE, backend="cryptography")
+        expected = key.sign(MESSAGE, backend="pure")
+        assert signature == expected
+        key.public_key().verify(signature, MESSAGE, backend="cryptography")
+    with pytest.raises(InvalidSignature):
+        second.public_key().verify(
+            first.sign(MESSAGE, backend="cryptography"),
+            MESSAGE,
+            backend="cryptography",
+        )

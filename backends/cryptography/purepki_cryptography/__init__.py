@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from cryptography import exceptions as native_errors
 from cryptography.hazmat.primitives import hashes
@@ -188,7 +188,43 @@ def _rsa_padding(algorithm: SignatureAlgorithm) -> padding.AsymmetricPadding:
 # --- Native keys, cached by purepki key ------------------------------------
 
 
-@functools.lru_cache(maxsize=128)
+_Key = TypeVar("_Key")
+_Native = TypeVar("_Native")
+
+
+def _cached_native(
+    maxsize: int,
+) -> Callable[[Callable[[_Key], _Native]], Callable[[_Key], _Native]]:
+    """Cache native keys by purepki key, the key used last by identity.
+
+    The ``functools.lru_cache`` lookup hashes the purepki key, which means
+    all its integers and its curve, on every call. A signer or verifier
+    usually repeats one key object, and the identity check skips that
+    hash. Threads share the last entry, a tuple replaced in one
+    assignment, so a reader sees a whole entry.
+    """
+
+    def decorate(
+        build: Callable[[_Key], _Native],
+    ) -> Callable[[_Key], _Native]:
+        cached = functools.lru_cache(maxsize=maxsize)(build)
+        last: list[tuple[Any, Any]] = [(None, None)]
+
+        @functools.wraps(build)
+        def lookup(key: _Key) -> _Native:
+            entry = last[0]
+            if entry[0] is key:
+                return entry[1]  # type: ignore[no-any-return]
+            native = cached(key)
+            last[0] = (key, native)
+            return native
+
+        return lookup
+
+    return decorate
+
+
+@_cached_native(maxsize=128)
 def _ec_private_key(key: ECPrivateKey) -> ec.EllipticCurvePrivateKey:
     curve = _native_curve(key.curve)
     public = ec.EllipticCurvePublicNumbers(key.x, key.y, curve)
@@ -198,7 +234,7 @@ def _ec_private_key(key: ECPrivateKey) -> ec.EllipticCurvePrivateKey:
         raise _rejected_key("EC private key", error) from None
 
 
-@functools.lru_cache(maxsize=512)
+@_cached_native(maxsize=512)
 def _ec_public_key(key: ECPublicKey) -> ec.EllipticCurvePublicKey:
     curve = _native_curve(key.curve)
     try:
@@ -207,7 +243,7 @@ def _ec_public_key(key: ECPublicKey) -> ec.EllipticCurvePublicKey:
         raise _rejected_key("EC public key", error) from None
 
 
-@functools.lru_cache(maxsize=128)
+@_cached_native(maxsize=128)
 def _rsa_private_key(key: RSAPrivateKey) -> rsa.RSAPrivateKey:
     generated = _generated_rsa_keys.pop(key, None)
     if generated is not None:
@@ -229,7 +265,7 @@ def _rsa_private_key(key: RSAPrivateKey) -> rsa.RSAPrivateKey:
         raise _rejected_key("RSA private key", error) from None
 
 
-@functools.lru_cache(maxsize=512)
+@_cached_native(maxsize=512)
 def _rsa_public_key(key: RSAPublicKey) -> rsa.RSAPublicKey:
     modulus_bits = key.n.bit_length()
     exponent_bits = key.e.bit_length()
