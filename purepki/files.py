@@ -18,7 +18,6 @@ import contextlib
 import enum
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -78,6 +77,10 @@ def _fsync_folder(folder: Path) -> None:
 
 def _write_temporary(planned: PlannedFile, mode: int) -> Path:
     """Write ``planned`` to a hidden temporary file next to its target."""
+    # tempfile imports shutil, and with it bz2 and lzma, which commands
+    # that write nothing do not need to load.
+    import tempfile
+
     folder = planned.path.parent
     descriptor, name = tempfile.mkstemp(
         dir=folder, prefix=f".{planned.path.name}.", suffix=".tmp"

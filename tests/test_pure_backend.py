@@ -26,6 +26,7 @@ from purepki.algorithms import (
     HashAlgorithm,
 )
 from purepki.backend import Backend
+from purepki.curves import P256, P384, Curve
 from purepki.errors import InvalidSignature, KeyFormatError
 from purepki.keys import (
     RSA_PUBLIC_EXPONENT,
@@ -396,3 +397,23 @@ def test_miller_rabin_rounds_follow_fips_table() -> None:
     assert _primes.miller_rabin_rounds(1024) == 5
     assert _primes.miller_rabin_rounds(1536) == 4
     assert _primes.miller_rabin_rounds(2048) == 4
+
+
+@pytest.mark.parametrize("curve", [P256, P384])
+def test_ecdsa_verify_before_and_after_table(
+    monkeypatch: pytest.MonkeyPatch, curve: Curve
+) -> None:
+    """The first verifications on a curve skip ecdsa's base point table
+    and the later ones use it; both accept and reject the same way."""
+    monkeypatch.setattr(_pure, "_plain_verifications", {})
+    key = generate_ec_key(curve, backend="pure")
+    signature = key.sign(b"message", backend="pure")
+    public = key.public_key()
+    rounds = _pure.PLAIN_BASE_POINT_VERIFICATIONS + 3
+    for _ in range(rounds):
+        public.verify(signature, b"message", backend="pure")
+        with pytest.raises(InvalidSignature):
+            public.verify(signature, b"other message", backend="pure")
+    assert _pure._plain_verifications[curve.name] == (
+        _pure.PLAIN_BASE_POINT_VERIFICATIONS
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 import textwrap
 import warnings
@@ -18,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from typing import Callable, Optional
 
 from purepki.backend import use_backend
-from purepki.cli import demo, issuing
 from purepki.cli.common import (
     EXIT_CODES_HELP,
     EXIT_INPUT,
@@ -42,6 +42,45 @@ C, emailAddress and subjectAltName (a comma-separated list of DNS names
 and IP addresses, without spaces), for example
   purepki csr www CN:www.example.com O:"Example Inc." \\
       subjectAltName:a.example.com,192.0.2.25"""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter that keeps description line breaks, with the
+    width found without importing shutil.
+
+    argparse creates a formatter for every ``add_argument`` call, and
+    without a width the formatter imports shutil (and with it bz2 and
+    lzma) for ``shutil.get_terminal_size``. This reads the width the same
+    way: ``COLUMNS``, else the terminal of standard output, else 80.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: Optional[int] = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    try:
+        columns = (
+            os.get_terminal_size(stdout.fileno()).columns if stdout else 0
+        )
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns if columns > 0 else 80
 
 
 def _common_options(
@@ -97,6 +136,8 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
 def _key_options(
     parser: argparse.ArgumentParser, default_type: str = ""
 ) -> None:
+    from purepki.cli import issuing
+
     default_type = default_type or issuing.DEFAULT_KEY_TYPE
     reason = ", as the appliance makes" if default_type == "rsa" else ""
     parser.add_argument(
@@ -110,6 +151,22 @@ def _key_options(
         type=int,
         help="key size: 2048 (default), 3072 or 4096 for RSA; 256 "
         "(default, P-256) or 384 (P-384) for EC",
+    )
+
+
+def _password_options(parser: argparse.ArgumentParser, target: str) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=f"read the password of {target} from FILE (one trailing line "
+        "end is dropped)",
+    )
+    group.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"read the password of {target} from standard input (one "
+        "trailing line end is dropped)",
     )
 
 
@@ -127,13 +184,13 @@ def _add(
         help=summary,
         description=textwrap.fill(description or summary, 76),
         epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.set_defaults(handler=handler, command_name=f"purepki {name}")
     return parser
 
 
-def _reading_commands(
+def _add_list(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     parent: argparse.ArgumentParser,
 ) -> None:
@@ -155,6 +212,11 @@ def _reading_commands(
     _at_option(parser)
     _json_option(parser)
 
+
+def _add_inspect(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
@@ -167,6 +229,11 @@ def _reading_commands(
     _at_option(parser)
     _json_option(parser)
 
+
+def _add_match(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
@@ -180,7 +247,7 @@ def _reading_commands(
     _json_option(parser)
 
 
-def _verifying_commands(
+def _add_verify(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     parent: argparse.ArgumentParser,
 ) -> None:
@@ -221,6 +288,11 @@ def _verifying_commands(
     _at_option(parser)
     _json_option(parser)
 
+
+def _add_check(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
@@ -241,7 +313,7 @@ def _verifying_commands(
     _at_option(parser)
 
 
-def _issuing_commands(
+def _add_csr(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     parent: argparse.ArgumentParser,
 ) -> None:
@@ -249,7 +321,7 @@ def _issuing_commands(
         commands,
         parent,
         "csr",
-        issuing.run_csr,
+        _lazy("issuing", "run_csr"),
         "generate NAME.key and NAME.csr (CN required)",
     )
     parser.add_argument("name", metavar="NAME")
@@ -257,11 +329,16 @@ def _issuing_commands(
     _key_options(parser)
     _output_options(parser)
 
+
+def _add_selfsigned(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
         "selfsigned",
-        issuing.run_selfsigned,
+        _lazy("issuing", "run_selfsigned"),
         "generate NAME.key and a self-signed CA certificate NAME.crt",
     )
     parser.add_argument("name", metavar="NAME")
@@ -275,11 +352,16 @@ def _issuing_commands(
     )
     _output_options(parser)
 
+
+def _add_sign(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
         "sign",
-        issuing.run_sign,
+        _lazy("issuing", "run_sign"),
         "sign NAME.csr with CA_NAME.key and CA_NAME.crt, writing NAME.crt",
     )
     parser.add_argument("name", metavar="NAME")
@@ -304,7 +386,7 @@ def _issuing_commands(
     _output_options(parser)
 
 
-def _tool_commands(
+def _add_bundle(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     parent: argparse.ArgumentParser,
 ) -> None:
@@ -331,6 +413,11 @@ def _tool_commands(
         "--force", action="store_true", help="replace an existing FILE"
     )
 
+
+def _add_asn1(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
@@ -341,11 +428,18 @@ def _tool_commands(
     )
     parser.add_argument("file", metavar="FILE")
 
+
+def _add_demo(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
+    from purepki.cli import demo
+
     parser = _add(
         commands,
         parent,
         "demo",
-        demo.run_demo,
+        _lazy("demo", "run_demo"),
         "run the whole workflow in a new folder: root CA, "
         "intermediate CA, server certificate from a CSR, "
         "full-chain bundle, verification",
@@ -363,6 +457,11 @@ def _tool_commands(
     )
     _key_options(parser, default_type="ec")
 
+
+def _add_backends(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     _add(
         commands,
         parent,
@@ -372,23 +471,7 @@ def _tool_commands(
     )
 
 
-def _password_options(parser: argparse.ArgumentParser, target: str) -> None:
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        "--password-file",
-        metavar="FILE",
-        help=f"read the password of {target} from FILE (one trailing line "
-        "end is dropped)",
-    )
-    group.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help=f"read the password of {target} from standard input (one "
-        "trailing line end is dropped)",
-    )
-
-
-def _container_commands(
+def _add_unlock(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     parent: argparse.ArgumentParser,
 ) -> None:
@@ -408,6 +491,11 @@ def _container_commands(
     parser.add_argument("key", metavar="KEY")
     _password_options(parser, "KEY")
 
+
+def _add_pkcs12_to_ssh(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
@@ -428,6 +516,11 @@ def _container_commands(
     )
     _password_options(parser, "USER.pub")
 
+
+def _add_pkcs12(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    parent: argparse.ArgumentParser,
+) -> None:
     parser = _add(
         commands,
         parent,
@@ -481,8 +574,36 @@ def _run_asn1(args: argparse.Namespace) -> int:
     return asn1dump.run_asn1(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser of every subcommand."""
+#: Each subcommand and the function that adds its parser, in the order
+#: of the help listing.
+_COMMANDS: dict[str, Callable[..., None]] = {
+    "list": _add_list,
+    "inspect": _add_inspect,
+    "match": _add_match,
+    "verify": _add_verify,
+    "check": _add_check,
+    "csr": _add_csr,
+    "selfsigned": _add_selfsigned,
+    "sign": _add_sign,
+    "unlock": _add_unlock,
+    "pkcs12-to-ssh": _add_pkcs12_to_ssh,
+    "pkcs12": _add_pkcs12,
+    "bundle": _add_bundle,
+    "asn1": _add_asn1,
+    "demo": _add_demo,
+    "backends": _add_backends,
+}
+
+
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """Build the argument parser.
+
+    Args:
+        command: Build the parser of this subcommand only, or of every
+            subcommand when ``None``. Each parser costs about a
+            millisecond to build, mostly argparse's gettext lookups, and
+            one run uses one.
+    """
     # The subcommands' --backend leaves the value alone when it is not
     # given, so '--backend NAME' may come before or after the command.
     parent = _common_options(default=argparse.SUPPRESS)
@@ -490,17 +611,34 @@ def build_parser() -> argparse.ArgumentParser:
         prog="purepki",
         description=_DESCRIPTION,
         epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
         parents=[_common_options()],
     )
     parser.set_defaults(handler=_lazy("reading", "run_overview"))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    _reading_commands(commands, parent)
-    _verifying_commands(commands, parent)
-    _issuing_commands(commands, parent)
-    _container_commands(commands, parent)
-    _tool_commands(commands, parent)
+    for name, add in _COMMANDS.items():
+        if command is None or name == command:
+            add(commands, parent)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> Optional[str]:
+    """Return the subcommand that ``argv`` runs, or ``None`` when the
+    whole parser is needed: for help, no command or an unknown one."""
+    position = 0
+    while position < len(argv):
+        token = argv[position]
+        if token in ("-h", "--help", "--"):
+            return None
+        # argparse also takes a prefix of --backend, and its value follows.
+        if len(token) > 2 and "--backend".startswith(token):
+            position += 2
+            continue
+        if token.startswith("-"):
+            position += 1
+            continue
+        return token if token in _COMMANDS else None
+    return None
 
 
 def _run_backends(args: argparse.Namespace) -> int:
@@ -554,9 +692,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         The exit code: 0 success, 1 check failed, 2 usage error, 3 input
         error.
     """
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     handler: Handler = args.handler
@@ -586,8 +725,6 @@ EXIT_BROKEN_PIPE = 141
 def _silence_stdout() -> None:
     """Point standard output at the null device, so that the flush at
     exit does not fail again."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())

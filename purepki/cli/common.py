@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import re
 import sys
 import threading
@@ -57,6 +56,8 @@ def note(text: str) -> None:
 
 def print_json(value: Any) -> None:
     """Print JSON on standard output, indented and key-sorted."""
+    import json
+
     out(json.dumps(value, indent=2, sort_keys=True, default=str))
 
 
