@@ -53,6 +53,39 @@ DEPENDENCY_IMPORT = (
     "pyasn1_modules.rfc5280, ecdsa, rsa"
 )
 
+#: The work of ``purepki verify`` done with the dependencies directly, the
+#: way a short script would: parse the arguments with argparse, decode
+#: each PEM file with pyasn1 against RFC 5280's schema, and check the two
+#: signatures with ``ecdsa.VerifyingKey``. It checks nothing else (no
+#: validity, extensions or names), so it is a floor, not an equivalent.
+#: Run as ``python -c DIRECT_VERIFY LEAF INTERMEDIATE ROOT``.
+DIRECT_VERIFY = """
+import argparse, base64, hashlib, sys
+import ecdsa, ecdsa.util
+from pyasn1.codec.der import decoder, encoder
+from pyasn1_modules import rfc5280
+parser = argparse.ArgumentParser()
+parser.add_argument("files", nargs=3)
+arguments = parser.parse_args()
+certificates = []
+for name in arguments.files:
+    text = open(name, encoding="ascii").read()
+    body = text.split("-----")[2]
+    value, _ = decoder.decode(
+        base64.b64decode(body), asn1Spec=rfc5280.Certificate()
+    )
+    certificates.append(value)
+for subject, issuer in zip(certificates, certificates[1:]):
+    spki = encoder.encode(issuer["tbsCertificate"]["subjectPublicKeyInfo"])
+    ecdsa.VerifyingKey.from_der(spki).verify(
+        subject["signature"].asOctets(),
+        encoder.encode(subject["tbsCertificate"]),
+        hashfunc=hashlib.sha256,
+        sigdecode=ecdsa.util.sigdecode_der,
+    )
+print("verified")
+"""
+
 #: Run as ``python -S -c LAUNCHER ARGV...``: fork, run ARGV with its
 #: output to /dev/null and print "PEAK WALL STATUS" (ru_maxrss, seconds,
 #: exit code). Its stderr is the child's.
@@ -73,6 +106,7 @@ print(usage.ru_maxrss, wall, os.waitstatus_to_exitcode(status))
 """
 
 DEPENDENCIES = "dependencies"
+DIRECT = "verify with the dependencies directly"
 DEFAULT_REPEATS = 15
 #: Modules listed from the ``-X importtime`` output.
 IMPORT_TIME_TOP = 12
@@ -88,11 +122,14 @@ class Command:
         argv: The arguments after the interpreter path.
         compared: Whether the row is divided by the dependency import
             and checked against :data:`TARGET`.
+        floor: The label of the row that does the same work with the
+            dependencies directly, or empty.
     """
 
     label: str
     argv: tuple[str, ...]
     compared: bool = False
+    floor: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,11 +191,13 @@ def commands(chain: tuple[Path, Path, Path]) -> list[Command]:
     listed = [
         Command("python -c pass (interpreter only)", ("-c", "pass")),
         Command(DEPENDENCIES, ("-c", DEPENDENCY_IMPORT)),
+        Command(DIRECT, ("-c", DIRECT_VERIFY, *files)),
         Command("import purepki", ("-c", "import purepki"), compared=True),
         Command(
             "purepki verify (pure)",
             (*verify, "--backend", "pure", *files),
             compared=True,
+            floor=DIRECT,
         ),
     ]
     if "cryptography" in available_backends():
@@ -282,6 +321,10 @@ def summarize(
                 ],
                 "memory_ratio": memory / base_memory,
                 "time_ratio": wall / base_wall,
+                "floor": item.floor,
+                "floor_time_ratio": (
+                    wall / medians[item.floor][1] if item.floor else None
+                ),
             }
         )
     return rows
@@ -319,14 +362,21 @@ def _verdict(ratio: float, target: Optional[float]) -> str:
     return "met" if ratio <= target else "NOT MET"
 
 
+def _floor_cell(row: dict[str, Any]) -> str:
+    ratio = row.get("floor_time_ratio")
+    if ratio is None:
+        return ""
+    return f"{ratio:.2f}x {row['floor']}"
+
+
 def render(footprint: dict[str, Any]) -> tuple[str, bool]:
     """Return the Markdown tables of a footprint result and whether every
     goal is met."""
     target = float(footprint["target"])
     lines = [
         "| command | peak RSS | wall time | memory ratio | time ratio "
-        "| memory goal | time goal |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| memory goal | time goal | time ratio to floor |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     all_met = True
     for row in footprint["commands"]:
@@ -345,6 +395,7 @@ def render(footprint: dict[str, Any]) -> tuple[str, bool]:
             f"{row['time_ratio']:.2f}x",
             memory_verdict,
             time_verdict,
+            _floor_cell(row),
         )
         lines.append("| " + " | ".join(cells) + " |")
     lines += [

@@ -32,7 +32,12 @@ import footprint
 import report
 
 BENCHMARKS = Path(__file__).resolve().parent
-SUITES = ("test_bench_keys.py", "test_bench_verify.py", "test_bench_x509.py")
+SUITES = (
+    "test_bench_keys.py",
+    "test_bench_verify.py",
+    "test_bench_x509.py",
+    "test_bench_unlock.py",
+)
 COMMAND = "python benchmarks/run.py --out benchmarks/report"
 
 

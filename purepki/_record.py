@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import operator
 import reprlib
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypeVar
 
 __all__ = ["FrozenInstanceError", "asdict", "dataclass", "field", "replace"]
 
@@ -204,7 +204,30 @@ def _make_init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
     has_post_init = hasattr(cls, "__post_init__")
     title = f"{cls.__qualname__}.__init__()"
 
+    required = sum(1 for item in fields if item.required)
+    # The defaults of the trailing fields, when none needs a factory.
+    defaults: Optional[tuple[Any, ...]] = None
+    if all(item.default_factory is MISSING for item in fields):
+        defaults = tuple(item.default for item in fields[required:])
+
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        # The common calls skip the binding below: every field given by
+        # position or by keyword, or the leading fields by position with
+        # plain defaults for the rest.
+        given = len(args)
+        if not kwargs and given == count:
+            self.__dict__.update(zip(names, args))
+        elif not kwargs and defaults is not None and required <= given < count:
+            values = args + defaults[given - required :]
+            self.__dict__.update(zip(names, values))
+        elif not args and len(kwargs) == count and known.issuperset(kwargs):
+            self.__dict__.update(kwargs)
+        else:
+            self.__dict__.update(bind(args, kwargs))
+        if has_post_init:
+            self.__post_init__()
+
+    def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         if len(args) > count:
             raise TypeError(
                 f"{title} takes {count + 1} positional arguments but "
@@ -222,10 +245,7 @@ def _make_init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
             values[key] = value
         if len(values) < count:
             _fill_defaults(title, fields, values, all_required)
-
-        self.__dict__.update(values)
-        if has_post_init:
-            self.__post_init__()
+        return values
 
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     return __init__
