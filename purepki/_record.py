@@ -214,11 +214,15 @@ def _make_init(cls: type, fields: tuple[Field, ...]) -> Callable[..., None]:
         # The common calls skip the binding below: every field given by
         # position or by keyword, or the leading fields by position with
         # plain defaults for the rest.
-        given = len(args)
-        if not kwargs and given == count:
+        positional = len(args)
+        if not kwargs and positional == count:
             self.__dict__.update(zip(names, args))
-        elif not kwargs and defaults is not None and required <= given < count:
-            values = args + defaults[given - required :]
+        elif (
+            not kwargs
+            and defaults is not None
+            and required <= positional < count
+        ):
+            values = args + defaults[positional - required :]
             self.__dict__.update(zip(names, values))
         elif not args and len(kwargs) == count and known.issuperset(kwargs):
             self.__dict__.update(kwargs)

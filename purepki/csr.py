@@ -14,8 +14,6 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from typing import Any, Optional, Union
 
-from pyasn1_modules import rfc2986
-
 from purepki import pem, sigalg
 from purepki._encoding import encode_extension, encode_oid
 from purepki._record import dataclass, replace
@@ -126,6 +124,10 @@ class CertificateSigningRequest:
         Raises:
             DecodeError: The bytes are not a valid request.
         """
+        # Imported here so that commands that read no request, such as
+        # verify, skip the import.
+        from pyasn1_modules import rfc2986
+
         data = bytes(data)
         value, tree = der.decode_with_tree(
             data, rfc2986.CertificationRequest(), source=source

@@ -18,7 +18,7 @@ import warnings
 from typing import Any, Optional
 
 from pyasn1.type import univ
-from pyasn1_modules import rfc4055, rfc5280
+from pyasn1_modules import rfc5280
 
 from purepki.algorithms import (
     HashAlgorithm,
@@ -139,6 +139,10 @@ def _pss_from_der(
             source=source,
             path=path,
         )
+    # Imported here: only RSASSA-PSS signatures need rfc4055, which takes
+    # a few milliseconds to import.
+    from pyasn1_modules import rfc4055
+
     try:
         value = der.decode(raw, rfc4055.RSASSA_PSS_params(), source=source)
     except DecodeError as error:
@@ -192,6 +196,8 @@ def _hash_identifier(hash_algorithm: HashAlgorithm) -> Any:
 
 
 def _pss_parameters(algorithm: SignatureAlgorithm) -> bytes:
+    from pyasn1_modules import rfc4055
+
     params = rfc4055.RSASSA_PSS_params()
     hash_field = params["hashAlgorithm"].clone()
     hash_field["algorithm"] = univ.ObjectIdentifier(algorithm.hash.oid.dotted)
