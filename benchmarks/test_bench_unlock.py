@@ -59,9 +59,12 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """One RSA-2048 key in each protected format, made by openssl."""
     if shutil.which("openssl") is None:
         pytest.skip("openssl command not found")
+
     folder = tmp_path_factory.mktemp("unlock")
     passout = f"pass:{PASSWORD}"
+
     _openssl(folder, "genrsa", "-out", "plain.pem", "2048")
+
     _openssl(
         folder,
         "req",
@@ -76,6 +79,7 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         "-out",
         "cert.pem",
     )
+
     _openssl(
         folder,
         "pkcs8",
@@ -89,6 +93,7 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         "-out",
         "pkcs8-aes256.pem",
     )
+
     _openssl(
         folder,
         "rsa",
@@ -101,6 +106,7 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         "-out",
         "legacy-aes128.pem",
     )
+
     _openssl(
         folder,
         "rsa",
@@ -113,6 +119,7 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         "-out",
         "legacy-3des.pem",
     )
+
     _openssl(
         folder,
         "pkcs12",
@@ -126,6 +133,7 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         "-out",
         "default.p12",
     )
+
     # OpenSSL 3 writes RC2-40 only with its legacy provider.
     with contextlib.suppress(subprocess.CalledProcessError):
         _openssl(
@@ -142,6 +150,7 @@ def key_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
             "-out",
             "legacy.p12",
         )
+
     return {
         label: (folder / name).read_bytes()
         for label, name in KEY_FILES.items()
@@ -166,16 +175,20 @@ def test_unlock(
     backend_name: str,
 ) -> None:
     benchmark.group = f"unlock RSA-2048 key: {label}"
+
     if backend_name == "pure":
         describe("purepki (pure)")
     else:
         describe(f"purepki ({backend_name})", floor="purepki (pure)")
+
     if label not in key_files:
         pytest.skip(f"this openssl cannot write {label} files")
+
     data = key_files[label]
     key = benchmark.pedantic(
         _unlock, args=(data, label, backend_name), rounds=3, iterations=1
     )
+
     assert key.key_size == 2048
 
 
@@ -191,10 +204,12 @@ def test_cipher_throughput(
     backend_name: str,
 ) -> None:
     benchmark.group = f"encrypt 16 KiB: {cipher}"
+
     if backend_name == "pure":
         describe("purepki (pure)")
     else:
         describe(f"purepki ({backend_name})", floor="purepki (pure)")
+
     key = bytes(range(cipher.key_size))
     iv = bytes(cipher.block_size)
     rounds = 3 if backend_name == "pure" else 20
@@ -205,4 +220,5 @@ def test_cipher_throughput(
         rounds=rounds,
         iterations=1,
     )
+
     assert ciphers.decrypt(cipher, key, iv, result) == PAYLOAD

@@ -19,6 +19,13 @@ from __future__ import annotations
 import functools
 from typing import Union
 
+from purepki._key_types import (
+    ECPrivateKey,
+    ECPublicKey,
+    PSSRestrictions,
+    RSAPrivateKey,
+    RSAPublicKey,
+)
 from purepki.algorithms import (
     ECDSA_SHA256,
     ECDSA_SHA384,
@@ -34,13 +41,6 @@ from purepki.errors import (
     InvalidSignature,
     UnsupportedAlgorithm,
     UnsupportedReason,
-)
-from purepki.keys import (
-    ECPrivateKey,
-    ECPublicKey,
-    PSSRestrictions,
-    RSAPrivateKey,
-    RSAPublicKey,
 )
 
 Key = Union[RSAPrivateKey, RSAPublicKey, ECPrivateKey, ECPublicKey]

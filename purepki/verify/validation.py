@@ -182,6 +182,7 @@ def _step_signature(walk: _Walk, index: int) -> None:
     certificate = walk.chain[index]
     if index == len(walk.chain) - 1:
         return
+
     try:
         algorithm = certificate.signature_algorithm
     except PurePKIError as error:
@@ -194,6 +195,7 @@ def _step_signature(walk: _Walk, index: int) -> None:
             Reason.UNSUPPORTED_ALGORITHM,
         )
         return
+
     weak = algorithm.hash in (HashAlgorithm.MD5, HashAlgorithm.SHA1)
     allowed = not weak or (
         algorithm.hash is HashAlgorithm.SHA1 and walk.options.policy.allow_sha1
@@ -207,6 +209,7 @@ def _step_signature(walk: _Walk, index: int) -> None:
         + ("" if allowed else "; MD5 and SHA-1 are rejected"),
         Reason.WEAK_ALGORITHM,
     )
+
     issuer = walk.chain[index + 1].subject.rfc4514() or "empty subject"
     walk.record(
         index,
@@ -244,6 +247,7 @@ def _step_validity(walk: _Walk, index: int) -> None:
     moment = walk.options.moment
     stamp = _stamp(moment)
     rule = "RFC 5280 6.1.3 (a)(2)"
+
     if moment < certificate.not_before:
         start = _stamp(certificate.not_before)
         walk.record(
@@ -254,6 +258,7 @@ def _step_validity(walk: _Walk, index: int) -> None:
             f"not valid before {start} (validation time {stamp})",
             Reason.NOT_YET_VALID,
         )
+
     if moment > certificate.not_after:
         end = _stamp(certificate.not_after)
         walk.record(
@@ -264,6 +269,7 @@ def _step_validity(walk: _Walk, index: int) -> None:
             f"expired at {end} (validation time {stamp})",
             Reason.EXPIRED,
         )
+
     walk.record(
         index,
         "validity",
@@ -322,11 +328,13 @@ def _step_name_constraints(walk: _Walk, index: int) -> None:
     certificate = walk.chain[index]
     if index > 0 and certificate.is_self_issued:
         return
+
     names = _subject_names(walk, certificate)
     for above in range(len(walk.chain) - 1, index, -1):
         constraints = walk.chain[above].name_constraints
         if constraints is None:
             continue
+
         permitted = constraints.permitted or None
         cost = len(names) * (
             len(constraints.permitted) + len(constraints.excluded)
@@ -341,6 +349,7 @@ def _step_name_constraints(walk: _Walk, index: int) -> None:
             f"{NAME_CONSTRAINT_BUDGET}",
             Reason.BUDGET,
         )
+
         try:
             problem = check_constraints(names, permitted, constraints.excluded)
         except ConstraintError as error:
@@ -366,6 +375,7 @@ def _step_ca(walk: _Walk, index: int) -> None:
     basicConstraints cA TRUE."""
     certificate = walk.chain[index]
     subject = certificate.subject.rfc4514()
+
     walk.record(
         index,
         "basicConstraints",
@@ -377,6 +387,7 @@ def _step_ca(walk: _Walk, index: int) -> None:
         "cA=false)",
         Reason.NOT_A_CA,
     )
+
     walk.record(
         index,
         "version",
@@ -500,6 +511,7 @@ def _web_pki_common(walk: _Walk, index: int) -> None:
         f"certificate is version {certificate.version}",
         Reason.POLICY,
     )
+
     serial = certificate.serial_number
     octets = len(certificate.serial_number_bytes)
     # Several roots in use have serial number 0, so a trust anchor may;
@@ -514,6 +526,7 @@ def _web_pki_common(walk: _Walk, index: int) -> None:
         + ("" if serial > 0 else ", not positive"),
         Reason.MALFORMED,
     )
+
     walk.record(
         index,
         "issuer not empty",
@@ -522,7 +535,9 @@ def _web_pki_common(walk: _Walk, index: int) -> None:
         "issuer name is present",
         Reason.MALFORMED,
     )
+
     _web_pki_key(walk, index)
+
     for ext_oid, label in (
         (ExtensionOID.SUBJECT_KEY_IDENTIFIER, "subjectKeyIdentifier"),
         (ExtensionOID.AUTHORITY_KEY_IDENTIFIER, "authorityKeyIdentifier"),
@@ -538,6 +553,7 @@ def _web_pki_common(walk: _Walk, index: int) -> None:
                 f"{label} must not be critical",
                 Reason.POLICY,
             )
+
     if not anchor and not certificate.is_self_issued:
         aki = certificate.authority_key_identifier
         walk.record(
@@ -564,6 +580,7 @@ def _web_pki_key(walk: _Walk, index: int) -> None:
             Reason.UNSUPPORTED_ALGORITHM,
         )
         return
+
     if isinstance(key, RSAPublicKey):
         size = key.key_size
         walk.record(
@@ -574,6 +591,7 @@ def _web_pki_key(walk: _Walk, index: int) -> None:
             f"{size}-bit modulus (at least 2048, a multiple of 8)",
             Reason.UNSUPPORTED_ALGORITHM,
         )
+
     if isinstance(key, ECPublicKey):
         walk.record(
             index,
@@ -588,12 +606,15 @@ def _web_pki_key(walk: _Walk, index: int) -> None:
             ),
             Reason.UNSUPPORTED_ALGORITHM,
         )
+
     if index == len(walk.chain) - 1:
         return
+
     try:
         algorithm = certificate.signature_algorithm
     except PurePKIError:
         return
+
     allowed = algorithm.hash in _WEB_PKI_HASHES or (
         walk.options.policy.allow_sha1 and algorithm.hash is HashAlgorithm.SHA1
     )
@@ -610,6 +631,7 @@ def _web_pki_key(walk: _Walk, index: int) -> None:
 def _web_pki_ca(walk: _Walk, index: int) -> None:
     certificate = walk.chain[index]
     anchor = index == len(walk.chain) - 1
+
     walk.record(
         index,
         "subject not empty",
@@ -618,6 +640,7 @@ def _web_pki_ca(walk: _Walk, index: int) -> None:
         "a CA certificate has a subject",
         Reason.MALFORMED,
     )
+
     extension = certificate.extensions.get(ExtensionOID.BASIC_CONSTRAINTS)
     walk.record(
         index,
@@ -627,6 +650,7 @@ def _web_pki_ca(walk: _Walk, index: int) -> None:
         "basicConstraints of a CA certificate must be critical",
         Reason.NOT_A_CA,
     )
+
     ski = certificate.subject_key_identifier
     walk.record(
         index,
@@ -636,6 +660,7 @@ def _web_pki_ca(walk: _Walk, index: int) -> None:
         "a CA certificate carries a subjectKeyIdentifier",
         Reason.POLICY,
     )
+
     aki = certificate.authority_key_identifier
     if anchor and aki is not None and certificate.is_self_issued:
         consistent = (
@@ -658,6 +683,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
     leaf = walk.chain[0]
     if len(walk.chain) == 1:
         return
+
     walk.record(
         0,
         "leaf is not a CA",
@@ -666,6 +692,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
         "basicConstraints cA must be FALSE",
         Reason.POLICY,
     )
+
     usage = leaf.key_usage
     walk.record(
         0,
@@ -675,6 +702,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
         "a leaf may not assert keyCertSign",
         Reason.KEY_USAGE,
     )
+
     walk.record(
         0,
         "no name constraints in leaf",
@@ -683,6 +711,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
         "nameConstraints appear only in CA certificates",
         Reason.POLICY,
     )
+
     extension = leaf.extensions.get(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
     walk.record(
         0,
@@ -692,6 +721,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
         "a leaf carries a subjectAltName",
         Reason.NAME_MISMATCH,
     )
+
     assert extension is not None
     must_be_critical = leaf.subject.is_empty
     walk.record(
@@ -702,6 +732,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
         "critical exactly when the subject is empty",
         Reason.POLICY,
     )
+
     walk.record(
         0,
         "extendedKeyUsage present",
@@ -710,6 +741,7 @@ def _web_pki_leaf(walk: _Walk) -> None:
         "a leaf carries an extendedKeyUsage",
         Reason.POLICY,
     )
+
     _web_pki_common_names(walk)
 
 
@@ -719,6 +751,7 @@ def _web_pki_common_names(walk: _Walk) -> None:
     for common_name in walk.chain[0].subject.common_names:
         if not _IP_LIKE.match(common_name):
             continue
+
         address = parse_reference_ip(common_name)
         canonical = address is not None and str(address) == common_name
         walk.record(
@@ -755,6 +788,7 @@ def _step_usage(walk: _Walk) -> None:
     wanted = list(walk.options.required_ekus)
     if purpose in _PURPOSE_EKU and _PURPOSE_EKU[purpose] not in wanted:
         wanted.append(_PURPOSE_EKU[purpose])
+
     eku = leaf.extended_key_usage
     if eku is not None and wanted:
         listed = set(eku.usages)
@@ -780,8 +814,10 @@ def _step_usage(walk: _Walk) -> None:
             + ", ".join(_eku_name(oid) for oid in missing),
             Reason.EXTENDED_KEY_USAGE,
         )
+
     if purpose not in _PURPOSE_KU:
         return
+
     usage = leaf.key_usage
     if usage is not None:
         names = _PURPOSE_KU[purpose]
@@ -794,6 +830,7 @@ def _step_usage(walk: _Walk) -> None:
             "keyUsage must include one of " + ", ".join(names),
             Reason.KEY_USAGE,
         )
+
     cert_type = leaf.netscape_cert_type
     if cert_type is not None:
         flag = "ssl_server" if purpose is Purpose.SERVER else "ssl_client"
@@ -819,6 +856,7 @@ def _step_host(walk: _Walk) -> None:
     leaf = walk.chain[0]
     san = leaf.subject_alternative_name
     names = san.names if san is not None else ()
+
     if host is not None:
         matched = host_matches(
             names,
@@ -837,6 +875,7 @@ def _step_host(walk: _Walk) -> None:
             else f"{host} matches none of {shown}",
             Reason.NAME_MISMATCH,
         )
+
     for email in walk.options.emails:
         present = any(
             isinstance(name, RFC822Name) and name.value == email
@@ -893,7 +932,9 @@ def validate_path(
 def _run_steps(walk: _Walk) -> None:
     web = walk.options.policy.web_pki_profile
     last = len(walk.chain) - 1
+
     _step_depth(walk)
+
     for index in range(last, -1, -1):
         is_issuer = index > 0
         if web:
@@ -912,7 +953,9 @@ def _run_steps(walk: _Walk) -> None:
             if web:
                 _web_pki_ca(walk, index)
         _step_critical_extensions(walk, index)
+
     if web:
         _web_pki_leaf(walk)
+
     _step_usage(walk)
     _step_host(walk)
