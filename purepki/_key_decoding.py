@@ -11,7 +11,7 @@ import warnings
 from typing import Any, Optional
 
 from pyasn1.type import univ
-from pyasn1_modules import rfc3279, rfc4055, rfc5280
+from pyasn1_modules import rfc5280
 
 from purepki._key_encoding import (
     _NULL_DER,
@@ -56,6 +56,11 @@ def _decode_pss_params(
     """Read RSASSA-PSS-params (RFC 4055 section 3.1) of a PSS key."""
     if data is None:
         return None
+
+    # Imported here: only RSASSA-PSS keys need rfc4055, which takes a few
+    # milliseconds to import.
+    from pyasn1_modules import rfc4055
+
     value = der.decode(data, rfc4055.RSASSA_PSS_params(), source=source)
     hash_algorithm = HashAlgorithm.SHA1
     if value["hashAlgorithm"].isValue:
@@ -97,7 +102,7 @@ def _ec_parameters(data: Optional[bytes], source: str) -> tuple[Curve, bool]:
         raise KeyFormatError(
             "EC key names no curve (parameters missing)", source=source
         )
-    value = der.decode(data, rfc3279.EcpkParameters(), source=source)
+    value = der.decode(data, schemas.EcpkParameters(), source=source)
     kind = value.getName()
     if kind == "namedCurve":
         return curve_from_oid(str(value["namedCurve"])), False

@@ -14,7 +14,7 @@ import enum
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from pyasn1.type import namedtype, tag, univ
-from pyasn1_modules import rfc3279, rfc4055, rfc5280
+from pyasn1_modules import rfc5280
 
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1 import der, schemas
@@ -69,7 +69,7 @@ class _ECPrivateKeySchema(univ.Sequence):
         namedtype.NamedType("privateKey", univ.OctetString()),
         namedtype.OptionalNamedType(
             "parameters",
-            rfc3279.EcpkParameters().subtype(
+            schemas.EcpkParameters().subtype(
                 explicitTag=tag.Tag(
                     tag.tagClassContext, tag.tagFormatConstructed, 0
                 )
@@ -121,6 +121,8 @@ def _encode_pss_params(restrictions: PSSRestrictions) -> bytes:
     trailer field 1) are omitted, as X.690 section 11.5 requires, and each
     hash AlgorithmIdentifier carries NULL parameters (RFC 4055 section 2.1).
     """
+    from pyasn1_modules import rfc4055
+
     params = rfc4055.RSASSA_PSS_params()
     if restrictions.hash is not HashAlgorithm.SHA1:
         hash_algorithm = params["hashAlgorithm"].clone()
