@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_support import CLI, BackendCLI
 
 from purepki.backend import Backend, available_backends, get_backend
 
@@ -43,3 +44,22 @@ def openssl_fixtures(
         capture_output=True,
     )
     return out
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> CLI:
+    """Runner for the ``purepki`` command, in-process."""
+    return CLI(capsys, monkeypatch)
+
+
+@pytest.fixture
+def backend_cli(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    backend: Backend,
+) -> BackendCLI:
+    """Runner for the ``purepki`` command on each installed backend in
+    turn."""
+    return BackendCLI(capsys, monkeypatch, backend)

@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_support import CLI, BackendCLI
 
-from purepki.backend import Backend
-from purepki.certificate import load_certificates
+from purepki.backend import Backend, available_backends
+from purepki.certificate import Certificate, load_certificates
 from purepki.cli import main
 from purepki.cli.common import parse_attributes, parse_moment
 from purepki.csr import load_csr
@@ -22,40 +24,77 @@ from purepki.general_names import DNSName, IPAddress
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
-
-def run(
-    capsys: pytest.CaptureFixture[str], *arguments: str
-) -> tuple[int, str, str]:
-    """Run ``purepki`` with ``arguments``; return code, stdout, stderr."""
-    code = main(list(arguments))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+#: A time after every certificate that these tests make has expired.
+FAR_FUTURE = "2100-01-01T00:00:00Z"
 
 
-def in_a_day() -> str:
-    moment = datetime.datetime.now(datetime.timezone.utc)
-    moment += datetime.timedelta(days=1)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def ec_options(folder: Path) -> tuple[str, ...]:
+    """Options that make an EC key and write the files to ``folder``."""
+    return ("--key-type", "ec", "--dir", str(folder))
+
+
+def issue(
+    cli: CLI, folder: Path, name: str, common_name: str, *options: str
+) -> None:
+    """Make the EC key and CSR ``name`` in ``folder`` and sign it with the
+    CA ``ca`` there, passing ``options`` to ``sign``."""
+    code, _, err = cli.run(
+        "csr", name, f"CN:{common_name}", *ec_options(folder)
+    )
+    assert code == 0, err
+    code, _, err = cli.run("sign", name, "ca", "--dir", str(folder), *options)
+    assert code == 0, err
+
+
+def read_certificate(path: Path) -> Certificate:
+    """Return the certificate of a file that contains exactly one."""
+    (certificate,) = load_certificates(path.read_bytes())
+    return certificate
+
+
+def fail_second_replace(
+    monkeypatch: pytest.MonkeyPatch, error: int, message: str
+) -> None:
+    """Make the second :func:`os.replace` call raise ``OSError(error,
+    message)``, after the first file of a command is in place."""
+    real_replace = os.replace
+    calls: list[object] = []
+
+    def failing_replace(source: object, target: object) -> None:
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(error, message, str(target))
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+
+
+@pytest.fixture(scope="module")
+def ec_ca_templates(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Path]:
+    """For each installed backend name, a folder with a self-signed EC CA
+    named ``ca`` made with that backend."""
+    templates = {}
+    for name in available_backends():
+        folder = tmp_path_factory.mktemp(f"ec-ca-{name}")
+        arguments = ["selfsigned", "ca", "CN:Test CA", *ec_options(folder)]
+        assert main([*arguments, "--backend", name]) == 0, name
+        templates[name] = folder
+    return templates
 
 
 @pytest.fixture
 def ec_ca(
-    tmp_path: Path, backend: Backend, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, backend: Backend, ec_ca_templates: dict[str, Path]
 ) -> Path:
-    """A folder holding a self-signed EC CA named ``ca``."""
-    code, _, err = run(
-        capsys,
-        "selfsigned",
-        "ca",
-        "CN:Test CA",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
-    assert code == 0, err
+    """A folder with a copy of the self-signed EC CA named ``ca``.
+
+    :func:`shutil.copy2` keeps each file's mode, so checks of the mode
+    see what ``selfsigned`` wrote.
+    """
+    for path in ec_ca_templates[backend.name].iterdir():
+        shutil.copy2(path, tmp_path / path.name)
     return tmp_path
 
 
@@ -139,121 +178,85 @@ def test_moment_without_zone_rejected() -> None:
     ids=["dot", "underscore", "separator", "space"],
 )
 def test_name_rejected_with_reason(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, reason: str
+    cli: CLI, tmp_path: Path, name: str, reason: str
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "csr",
-        name,
-        "CN:www.example.com",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
+    code, _, err = cli.run(
+        "csr", name, "CN:www.example.com", *ec_options(tmp_path)
     )
     assert code == 2
     assert reason in err
     assert not list(tmp_path.iterdir())
 
 
-def test_csr_requires_cn(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(
-        capsys, "csr", "web", "O:Example", "--dir", str(tmp_path)
-    )
+def test_csr_requires_cn(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run("csr", "web", "O:Example", "--dir", str(tmp_path))
     assert code == 2
     assert "csr needs CN:NAME" in err
 
 
-def test_bad_country_is_usage_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "C:USA",
-        "--dir",
-        str(tmp_path),
+def test_bad_country_is_usage_error(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run(
+        "csr", "web", "CN:www.example.com", "C:USA", "--dir", str(tmp_path)
     )
     assert code == 2
     assert "two-letter country code" in err
 
 
-def test_unknown_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "inspect", "--no-such-option", "x")
+def test_unknown_option_exits_2(cli: CLI) -> None:
+    code, _, err = cli.run("inspect", "--no-such-option", "x")
     assert code == 2
     assert "unrecognized arguments" in err
 
 
-def test_help_lists_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--help")
+def test_help_lists_exit_codes(cli: CLI) -> None:
+    code, out, _ = cli.run("--help")
     assert code == 0
     assert "3  input error" in out
 
 
-def test_help_lists_unlock(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "--help")
+def test_help_lists_unlock(cli: CLI) -> None:
+    _, out, _ = cli.run("--help")
     assert "unlock" in out
     assert "pkcs12-to-ssh" in out
 
 
-def test_missing_file_exits_3(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(capsys, "inspect", str(tmp_path / "absent.crt"))
+def test_missing_file_exits_3(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run("inspect", str(tmp_path / "absent.crt"))
     assert code == 3
     assert "No such file or directory" in err
     assert "Traceback" not in err
 
 
-def test_garbage_file_exits_3(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_garbage_file_exits_3(cli: CLI, tmp_path: Path) -> None:
     path = tmp_path / "notes.crt"
     path.write_bytes(b"hello, this is not a certificate\n")
-    code, _, err = run(capsys, "verify", str(path), str(path))
+    code, _, err = cli.run("verify", str(path), str(path))
     assert code == 3
     assert "not PEM" in err
 
 
-def test_unknown_backend_exits_2(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code, _, err = run(capsys, "backends", "--backend", "no-such-backend")
+def test_unknown_backend_exits_2(cli: CLI) -> None:
+    code, _, err = cli.run("backends", "--backend", "no-such-backend")
     assert code == 2
     assert "is not installed" in err
 
 
-def test_backends_marks_active(
-    capsys: pytest.CaptureFixture[str], backend: Backend
-) -> None:
-    code, out, _ = run(capsys, "backends", "--backend", backend.name)
+def test_backends_marks_active(backend_cli: BackendCLI) -> None:
+    code, out, _ = backend_cli.run("backends")
     assert code == 0
-    assert f"* {backend.name} (active)" in out
+    assert f"* {backend_cli.backend.name} (active)" in out
 
 
 # --- csr, selfsigned, sign ---------------------------------------------------
 
 
 def test_csr_appends_cn_to_san(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: Backend
+    backend_cli: BackendCLI, tmp_path: Path
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "subjectAltName:a.example.com,192.0.2.25",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:www.example.com",
+        "subjectAltName:a.example.com,192.0.2.25", *ec_options(tmp_path),
+    )  # fmt: skip
     assert code == 0, err
     request = load_csr((tmp_path / "web.csr").read_bytes())
     san = request.subject_alternative_name
@@ -266,21 +269,12 @@ def test_csr_appends_cn_to_san(
 
 
 def test_csr_san_spaces_noted_on_stderr(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: Backend
+    backend_cli: BackendCLI, tmp_path: Path
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:a.example.com",
-        "subjectAltName:a.example.com, b.example.com",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:a.example.com",
+        "subjectAltName:a.example.com, b.example.com", *ec_options(tmp_path),
+    )  # fmt: skip
     assert code == 0
     assert "removed spaces" in err
     request = load_csr((tmp_path / "web.csr").read_bytes())
@@ -289,30 +283,19 @@ def test_csr_san_spaces_noted_on_stderr(
 
 
 def test_csr_empty_san_has_no_extension(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: Backend
+    backend_cli: BackendCLI, tmp_path: Path
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "subjectAltName:",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:www.example.com", "subjectAltName:",
+        *ec_options(tmp_path),
+    )  # fmt: skip
     assert code == 0
     assert "no subjectAltName extension" in err
     request = load_csr((tmp_path / "web.csr").read_bytes())
     assert request.subject_alternative_name is None
 
 
-def test_key_file_mode_0600(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
+def test_key_file_mode_0600(ec_ca: Path) -> None:
     mode = stat.S_IMODE((ec_ca / "ca.key").stat().st_mode)
     assert mode == 0o600
 
@@ -323,85 +306,45 @@ def test_certificate_file_not_private(ec_ca: Path) -> None:
 
 
 def test_no_overwrite_without_force(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
     before = (ec_ca / "ca.crt").read_bytes()
-    code, _, err = run(
-        capsys,
-        "selfsigned",
-        "ca",
-        "CN:Other CA",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(ec_ca),
-        "--backend",
-        backend.name,
+    code, _, err = backend_cli.run(
+        "selfsigned", "ca", "CN:Other CA", *ec_options(ec_ca)
     )
     assert code == 2
     assert "--force" in err
     assert (ec_ca / "ca.crt").read_bytes() == before
 
 
-def test_overwrite_with_force(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
-) -> None:
+def test_overwrite_with_force(backend_cli: BackendCLI, ec_ca: Path) -> None:
     before = (ec_ca / "ca.crt").read_bytes()
-    code, _, _ = run(
-        capsys,
-        "selfsigned",
-        "ca",
-        "CN:Other CA",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(ec_ca),
-        "--force",
-        "--backend",
-        backend.name,
+    code, _, _ = backend_cli.run(
+        "selfsigned", "ca", "CN:Other CA", *ec_options(ec_ca), "--force"
     )
     assert code == 0
     assert (ec_ca / "ca.crt").read_bytes() != before
 
 
 def test_selfsigned_defaults_cn_to_name(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: Backend
+    backend_cli: BackendCLI, tmp_path: Path
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "selfsigned",
-        "labca",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
+    code, _, err = backend_cli.run(
+        "selfsigned", "labca", *ec_options(tmp_path)
     )
     assert code == 0
     assert "using CN:labca" in err
-    (certificate,) = load_certificates((tmp_path / "labca.crt").read_bytes())
+    certificate = read_certificate(tmp_path / "labca.crt")
     assert certificate.subject.common_names == ("labca",)
 
 
-def test_selfsigned_with_san(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: Backend
-) -> None:
-    code, _, _ = run(
-        capsys,
-        "selfsigned",
-        "lab",
-        "CN:lab.example.test",
-        "subjectAltName:lab2.example.test",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
+def test_selfsigned_with_san(backend_cli: BackendCLI, tmp_path: Path) -> None:
+    code, _, _ = backend_cli.run(
+        "selfsigned", "lab", "CN:lab.example.test",
+        "subjectAltName:lab2.example.test", *ec_options(tmp_path),
+    )  # fmt: skip
     assert code == 0
-    (certificate,) = load_certificates((tmp_path / "lab.crt").read_bytes())
+    certificate = read_certificate(tmp_path / "lab.crt")
     san = certificate.subject_alternative_name
     assert san is not None
     assert san.dns_names == ("lab2.example.test", "lab.example.test")
@@ -409,110 +352,69 @@ def test_selfsigned_with_san(
 
 
 def test_sign_purpose_ca_with_path_length(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
-    place = ["--dir", str(ec_ca), "--backend", backend.name]
-    run(capsys, "csr", "sub", "CN:Sub CA", "--key-type", "ec", *place)
-    code, _, err = run(
-        capsys,
-        "sign",
-        "sub",
-        "ca",
-        "--purpose",
-        "ca",
-        "--path-length",
-        "0",
-        *place,
-    )
+    backend_cli.run("csr", "sub", "CN:Sub CA", *ec_options(ec_ca))
+    code, _, err = backend_cli.run(
+        "sign", "sub", "ca", "--purpose", "ca", "--path-length", "0",
+        "--dir", str(ec_ca),
+    )  # fmt: skip
     assert code == 0, err
-    (certificate,) = load_certificates((ec_ca / "sub.crt").read_bytes())
-    constraints = certificate.basic_constraints
+    constraints = read_certificate(ec_ca / "sub.crt").basic_constraints
     assert constraints is not None
     assert constraints.ca
     assert constraints.path_length == 0
 
 
 def test_sign_path_length_needs_purpose_ca(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
-    place = ["--dir", str(ec_ca), "--backend", backend.name]
-    run(capsys, "csr", "web", "CN:www.example.com", "--key-type", "ec", *place)
-    code, _, err = run(
-        capsys, "sign", "web", "ca", "--path-length", "0", *place
+    backend_cli.run("csr", "web", "CN:www.example.com", *ec_options(ec_ca))
+    code, _, err = backend_cli.run(
+        "sign", "web", "ca", "--path-length", "0", "--dir", str(ec_ca)
     )
     assert code == 2
     assert "only to --purpose ca" in err
 
 
-def test_sign_server_purpose_eku(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
-) -> None:
-    place = ["--dir", str(ec_ca), "--backend", backend.name]
-    run(capsys, "csr", "web", "CN:www.example.com", "--key-type", "ec", *place)
-    code, _, _ = run(
-        capsys, "sign", "web", "ca", "--purpose", "server", *place
+def test_sign_server_purpose_eku(backend_cli: BackendCLI, ec_ca: Path) -> None:
+    backend_cli.run("csr", "web", "CN:www.example.com", *ec_options(ec_ca))
+    code, _, _ = backend_cli.run(
+        "sign", "web", "ca", "--purpose", "server", "--dir", str(ec_ca)
     )
     assert code == 0
-    (certificate,) = load_certificates((ec_ca / "web.crt").read_bytes())
-    eku = certificate.extended_key_usage
+    eku = read_certificate(ec_ca / "web.crt").extended_key_usage
     assert eku is not None
     assert eku.server_auth
     assert not eku.client_auth
 
 
 def test_sign_missing_csr_exits_3(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "sign",
-        "absent",
-        "ca",
-        "--dir",
-        str(ec_ca),
-        "--backend",
-        backend.name,
-    )
+    code, _, err = backend_cli.run("sign", "absent", "ca", "--dir", str(ec_ca))
     assert code == 3
     assert "absent.csr" in err
 
 
 def test_sign_with_non_ca_exits_3(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
-    place = ["--dir", str(ec_ca), "--backend", backend.name]
-    run(
-        capsys,
-        "csr",
-        "leaf",
-        "CN:leaf.example.com",
-        "--key-type",
-        "ec",
-        *place,
+    issue(
+        backend_cli, ec_ca, "leaf", "leaf.example.com", "--purpose", "server"
     )
-    run(capsys, "sign", "leaf", "ca", "--purpose", "server", *place)
-    run(capsys, "csr", "web", "CN:www.example.com", "--key-type", "ec", *place)
-    code, _, err = run(capsys, "sign", "web", "leaf", *place)
+    backend_cli.run("csr", "web", "CN:www.example.com", *ec_options(ec_ca))
+    code, _, err = backend_cli.run("sign", "web", "leaf", "--dir", str(ec_ca))
     assert code == 3
     assert "is not a CA" in err
     assert not (ec_ca / "web.crt").exists()
 
 
-def test_bits_checked_before_work(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "--key-type",
-        "ec",
-        "--bits",
-        "521",
-        "--dir",
-        str(tmp_path),
-    )
+def test_bits_checked_before_work(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run(
+        "csr", "web", "CN:www.example.com", *ec_options(tmp_path),
+        "--bits", "521",
+    )  # fmt: skip
     assert code == 2
     assert "use 256 (P-256) or 384 (P-384)" in err
 
@@ -521,10 +423,7 @@ def test_bits_checked_before_work(
 
 
 def test_failed_signing_leaves_no_files(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from purepki.csr import CSRBuilder, InvalidRequest
 
@@ -532,17 +431,8 @@ def test_failed_signing_leaves_no_files(
         raise InvalidRequest("signing failed on purpose")
 
     monkeypatch.setattr(CSRBuilder, "sign", broken_sign)
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:www.example.com", *ec_options(tmp_path)
     )
     assert code == 3
     assert "signing failed on purpose" in err
@@ -550,32 +440,11 @@ def test_failed_signing_leaves_no_files(
 
 
 def test_failed_rename_rolls_back_first_file(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_replace = os.replace
-    calls: list[object] = []
-
-    def failing_replace(source: object, target: object) -> None:
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device", str(target))
-        real_replace(source, target)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
+    fail_second_replace(monkeypatch, 28, "No space left on device")
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:www.example.com", *ec_options(tmp_path)
     )
     assert code == 3
     assert "No space left on device" in err
@@ -583,34 +452,12 @@ def test_failed_rename_rolls_back_first_file(
 
 
 def test_failed_rename_restores_replaced_file(
-    capsys: pytest.CaptureFixture[str],
-    ec_ca: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, ec_ca: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key_before = (ec_ca / "ca.key").read_bytes()
-    real_replace = os.replace
-    calls: list[object] = []
-
-    def failing_replace(source: object, target: object) -> None:
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(5, "Input/output error", str(target))
-        real_replace(source, target)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    code, _, _ = run(
-        capsys,
-        "selfsigned",
-        "ca",
-        "CN:New CA",
-        "--key-type",
-        "ec",
-        "--dir",
-        str(ec_ca),
-        "--force",
-        "--backend",
-        backend.name,
+    fail_second_replace(monkeypatch, 5, "Input/output error")
+    code, _, _ = backend_cli.run(
+        "selfsigned", "ca", "CN:New CA", *ec_options(ec_ca), "--force"
     )
     assert code == 3
     assert (ec_ca / "ca.key").read_bytes() == key_before
@@ -622,10 +469,7 @@ def test_failed_rename_restores_replaced_file(
 
 
 def test_rsa_progress_on_terminal(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import time
 
@@ -634,32 +478,21 @@ def test_rsa_progress_on_terminal(
 
     def slow_key(bits: int) -> object:
         time.sleep(0.7)
-        return generate_ec_key(backend=backend)
+        return generate_ec_key(backend=backend_cli.backend)
 
     monkeypatch.setattr(issuing, "generate_rsa_key", slow_key)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "--bits",
-        "4096",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:www.example.com", "--bits", "4096",
+        "--dir", str(tmp_path),
+    )  # fmt: skip
     assert code == 0
     assert "generating an RSA 4096 key" in err
     assert "done in" in err
 
 
 def test_rsa_no_progress_when_not_terminal(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from purepki.cli import issuing
     from purepki.keys import generate_ec_key
@@ -667,20 +500,12 @@ def test_rsa_no_progress_when_not_terminal(
     monkeypatch.setattr(
         issuing,
         "generate_rsa_key",
-        lambda bits: generate_ec_key(backend=backend),
+        lambda bits: generate_ec_key(backend=backend_cli.backend),
     )
-    code, _, err = run(
-        capsys,
-        "csr",
-        "web",
-        "CN:www.example.com",
-        "--bits",
-        "4096",
-        "--dir",
-        str(tmp_path),
-        "--backend",
-        backend.name,
-    )
+    code, _, err = backend_cli.run(
+        "csr", "web", "CN:www.example.com", "--bits", "4096",
+        "--dir", str(tmp_path),
+    )  # fmt: skip
     assert code == 0
     assert "generating" not in err
 
@@ -711,22 +536,22 @@ def database_cluster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def openssl_in(
+    folder: Path, openssl: str, *arguments: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the openssl command in ``folder`` and capture its output."""
+    return subprocess.run(
+        [openssl, *arguments], cwd=folder, capture_output=True, text=True
+    )
+
+
 def test_database_recipe_openssl_verify(
     database_cluster: Path, openssl: str
 ) -> None:
-    result = subprocess.run(
-        [
-            openssl,
-            "verify",
-            "-CAfile",
-            "dbca.crt",
-            "dbserver.crt",
-            "dbclient.crt",
-        ],
-        cwd=database_cluster,
-        capture_output=True,
-        text=True,
-    )
+    result = openssl_in(
+        database_cluster, openssl,
+        "verify", "-CAfile", "dbca.crt", "dbserver.crt", "dbclient.crt",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "dbserver.crt: OK" in result.stdout
     assert "dbclient.crt: OK" in result.stdout
@@ -735,13 +560,11 @@ def test_database_recipe_openssl_verify(
 def test_database_recipe_cn_in_san(
     database_cluster: Path, openssl: str
 ) -> None:
-    result = subprocess.run(
-        [openssl, "x509", "-in", "dbserver.crt", "-noout", "-text"],
-        cwd=database_cluster,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = openssl_in(
+        database_cluster, openssl,
+        "x509", "-in", "dbserver.crt", "-noout", "-text",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
     assert (
         "DNS:server2.db.example.com, DNS:server1.db.example.com"
         in result.stdout
@@ -751,21 +574,17 @@ def test_database_recipe_cn_in_san(
 def test_database_recipe_csr_san_in_openssl(
     database_cluster: Path, openssl: str
 ) -> None:
-    result = subprocess.run(
-        [openssl, "req", "-in", "dbserver.csr", "-noout", "-text", "-verify"],
-        cwd=database_cluster,
-        capture_output=True,
-        text=True,
-    )
+    result = openssl_in(
+        database_cluster, openssl,
+        "req", "-in", "dbserver.csr", "-noout", "-text", "-verify",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Requested Extensions" in result.stdout
     assert "DNS:server1.db.example.com" in result.stdout
 
 
-def test_database_recipe_rsa_keys(
-    capsys: pytest.CaptureFixture[str], database_cluster: Path
-) -> None:
-    code, out, _ = run(capsys, "inspect", str(database_cluster / "dbca.key"))
+def test_database_recipe_rsa_keys(cli: CLI, database_cluster: Path) -> None:
+    code, out, _ = cli.run("inspect", str(database_cluster / "dbca.key"))
     assert code == 0
     assert "RSA 2048 bits" in out
 
@@ -775,43 +594,29 @@ def test_database_recipe_rsa_keys(
     [("dbserver", "server"), ("dbclient", "client")],
 )
 def test_database_recipe_check(
-    capsys: pytest.CaptureFixture[str],
-    database_cluster: Path,
-    name: str,
-    purpose: str,
+    cli: CLI, database_cluster: Path, name: str, purpose: str
 ) -> None:
-    code, out, _ = run(
-        capsys,
-        "check",
-        str(database_cluster / f"{name}.crt"),
-        str(database_cluster / "dbca.crt"),
-        "--purpose",
-        purpose,
-    )
+    code, out, _ = cli.run(
+        "check", str(database_cluster / f"{name}.crt"),
+        str(database_cluster / "dbca.crt"), "--purpose", purpose,
+    )  # fmt: skip
     assert code == 0
     assert f"OK: usable as a TLS {purpose}" in out
 
 
 def test_database_recipe_verify_client(
-    capsys: pytest.CaptureFixture[str], database_cluster: Path
+    cli: CLI, database_cluster: Path
 ) -> None:
-    code, out, _ = run(
-        capsys,
-        "verify",
-        str(database_cluster / "dbclient.crt"),
-        str(database_cluster / "dbca.crt"),
-        "--purpose",
-        "client",
-    )
+    code, out, _ = cli.run(
+        "verify", str(database_cluster / "dbclient.crt"),
+        str(database_cluster / "dbca.crt"), "--purpose", "client",
+    )  # fmt: skip
     assert code == 0
     assert "CN=postgres" in out
 
 
-def test_database_recipe_match(
-    capsys: pytest.CaptureFixture[str], database_cluster: Path
-) -> None:
-    code, out, _ = run(
-        capsys,
+def test_database_recipe_match(cli: CLI, database_cluster: Path) -> None:
+    code, out, _ = cli.run(
         "match",
         str(database_cluster / "dbserver.key"),
         str(database_cluster / "dbserver.crt"),
@@ -824,21 +629,13 @@ def test_database_recipe_match(
 
 
 def test_check_client_certificate_as_server_fails(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    cli: CLI, backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
-    place = ["--dir", str(ec_ca), "--backend", backend.name]
-    run(
-        capsys,
-        "csr",
-        "cl",
-        "CN:client.example.com",
-        "--key-type",
-        "ec",
-        *place,
+    issue(
+        backend_cli, ec_ca, "cl", "client.example.com", "--purpose", "client"
     )
-    run(capsys, "sign", "cl", "ca", "--purpose", "client", *place)
-    code, out, err = run(
-        capsys, "check", str(ec_ca / "cl.crt"), "--purpose", "server"
+    code, out, err = cli.run(
+        "check", str(ec_ca / "cl.crt"), "--purpose", "server"
     )
     assert code == 1
     assert "FAIL  leaf      extendedKeyUsage includes serverAuth" in out
@@ -846,29 +643,19 @@ def test_check_client_certificate_as_server_fails(
 
 
 def test_check_host_mismatch(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path, backend: Backend
+    cli: CLI, backend_cli: BackendCLI, ec_ca: Path
 ) -> None:
-    place = ["--dir", str(ec_ca), "--backend", backend.name]
-    run(capsys, "csr", "web", "CN:www.example.com", "--key-type", "ec", *place)
-    run(capsys, "sign", "web", "ca", *place)
-    code, out, _ = run(
-        capsys,
-        "check",
-        str(ec_ca / "web.crt"),
-        str(ec_ca / "ca.crt"),
-        "--host",
-        "other.example.com",
-    )
+    issue(backend_cli, ec_ca, "web", "www.example.com")
+    code, out, _ = cli.run(
+        "check", str(ec_ca / "web.crt"), str(ec_ca / "ca.crt"),
+        "--host", "other.example.com",
+    )  # fmt: skip
     assert code == 1
     assert "subjectAltName matches other.example.com" in out
 
 
-def test_check_expired_fails(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, out, _ = run(
-        capsys, "check", str(ec_ca / "ca.crt"), "--at", "2100-01-01T00:00:00Z"
-    )
+def test_check_expired_fails(cli: CLI, ec_ca: Path) -> None:
+    code, out, _ = cli.run("check", str(ec_ca / "ca.crt"), "--at", FAR_FUTURE)
     assert code == 1
     assert "EXPIRED" in out
 
@@ -876,59 +663,41 @@ def test_check_expired_fails(
 # --- inspect expiry ----------------------------------------------------------
 
 
-def test_inspect_expired_banner(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, out, _ = run(
-        capsys,
-        "inspect",
-        str(ec_ca / "ca.crt"),
-        "--at",
-        "2100-01-01T00:00:00Z",
+def test_inspect_expired_banner(cli: CLI, ec_ca: Path) -> None:
+    code, out, _ = cli.run(
+        "inspect", str(ec_ca / "ca.crt"), "--at", FAR_FUTURE
     )
     assert code == 0
     assert out.count("*** EXPIRED") == 2
     assert "!!! block 1 (line 1): CN=Test CA: EXPIRED" in out
 
 
-def test_inspect_expiring_soon_banner(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    (certificate,) = load_certificates((ec_ca / "ca.crt").read_bytes())
+def test_inspect_expiring_soon_banner(cli: CLI, ec_ca: Path) -> None:
+    certificate = read_certificate(ec_ca / "ca.crt")
     soon = certificate.not_after - datetime.timedelta(days=10)
     at = soon.strftime("%Y-%m-%dT%H:%M:%SZ")
-    code, out, _ = run(capsys, "inspect", str(ec_ca / "ca.crt"), "--at", at)
+    code, out, _ = cli.run("inspect", str(ec_ca / "ca.crt"), "--at", at)
     assert code == 0
     assert "*** EXPIRES SOON" in out
 
 
-def test_inspect_valid_has_no_banner(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, out, _ = run(capsys, "inspect", str(ec_ca / "ca.crt"))
+def test_inspect_valid_has_no_banner(cli: CLI, ec_ca: Path) -> None:
+    code, out, _ = cli.run("inspect", str(ec_ca / "ca.crt"))
     assert code == 0
     assert "***" not in out
 
 
-def test_list_marks_expired(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, out, _ = run(
-        capsys, "list", str(ec_ca), "--at", "2100-01-01T00:00:00Z"
-    )
+def test_list_marks_expired(cli: CLI, ec_ca: Path) -> None:
+    code, out, _ = cli.run("list", str(ec_ca), "--at", FAR_FUTURE)
     assert code == 0
     assert "!!! ca.crt: CN=Test CA: EXPIRED" in out
 
 
-def test_inspect_json(capsys: pytest.CaptureFixture[str], ec_ca: Path) -> None:
+def test_inspect_json(cli: CLI, ec_ca: Path) -> None:
     import json
 
-    code, out, _ = run(
-        capsys,
-        "inspect",
-        "--json",
-        str(ec_ca / "ca.crt"),
-        str(ec_ca / "ca.key"),
+    code, out, _ = cli.run(
+        "inspect", "--json", str(ec_ca / "ca.crt"), str(ec_ca / "ca.key")
     )
     assert code == 0
     reports = json.loads(out)
@@ -937,12 +706,10 @@ def test_inspect_json(capsys: pytest.CaptureFixture[str], ec_ca: Path) -> None:
 
 
 def test_bare_command_lists_current_folder(
-    capsys: pytest.CaptureFixture[str],
-    ec_ca: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    cli: CLI, ec_ca: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ec_ca)
-    code, out, _ = run(capsys)
+    code, out, _ = cli.run()
     assert code == 0
     assert "ca.key matches certificate ca.crt" in out
 
@@ -950,48 +717,37 @@ def test_bare_command_lists_current_folder(
 # --- asn1 --------------------------------------------------------------------
 
 
-def test_asn1_names_fields(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, out, _ = run(capsys, "asn1", str(ec_ca / "ca.crt"))
+def test_asn1_names_fields(cli: CLI, ec_ca: Path) -> None:
+    code, out, _ = cli.run("asn1", str(ec_ca / "ca.crt"))
     assert code == 0
     assert "tbsCertificate.subject (rdnSequence)" in out
     assert "tbsCertificate.validity.notAfter (utcTime)" in out
 
 
-def test_asn1_oid_display_names(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    _, out, _ = run(capsys, "asn1", str(ec_ca / "ca.crt"))
+def test_asn1_oid_display_names(cli: CLI, ec_ca: Path) -> None:
+    _, out, _ = cli.run("asn1", str(ec_ca / "ca.crt"))
     assert "1.2.840.10045.4.3.2 (ecdsa-with-SHA256)" in out
     assert "2.5.29.19 (basicConstraints)" in out
 
 
-def test_asn1_offsets_and_lengths(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    _, out, _ = run(capsys, "asn1", str(ec_ca / "ca.crt"))
+def test_asn1_offsets_and_lengths(cli: CLI, ec_ca: Path) -> None:
+    _, out, _ = cli.run("asn1", str(ec_ca / "ca.crt"))
     first = out.splitlines()[2].split()
-    (certificate,) = load_certificates((ec_ca / "ca.crt").read_bytes())
-    size = len(certificate.to_der())
+    size = len(read_certificate(ec_ca / "ca.crt").to_der())
     assert 260 <= size < 65536
     assert first[0] == "0"
     assert first[1] == f"4+{size - 4}"
     assert first[2:4] == ["UNIV", "16"]
 
 
-def test_asn1_encapsulated_extension(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    _, out, _ = run(capsys, "asn1", str(ec_ca / "ca.crt"))
+def test_asn1_encapsulated_extension(cli: CLI, ec_ca: Path) -> None:
+    _, out, _ = cli.run("asn1", str(ec_ca / "ca.crt"))
     assert "BasicConstraints (encapsulated in" in out
     assert "BasicConstraints.cA: TRUE" in out
 
 
-def test_asn1_private_key_warns(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, out, err = run(capsys, "asn1", str(ec_ca / "ca.key"))
+def test_asn1_private_key_warns(cli: CLI, ec_ca: Path) -> None:
+    code, out, err = cli.run("asn1", str(ec_ca / "ca.key"))
     assert code == 0
     assert "secret numbers" in err
     assert "OneAsymmetricKey" in out
@@ -1000,13 +756,9 @@ def test_asn1_private_key_warns(
 # --- demo --------------------------------------------------------------------
 
 
-def test_demo_runs_workflow(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, backend: Backend
-) -> None:
+def test_demo_runs_workflow(backend_cli: BackendCLI, tmp_path: Path) -> None:
     folder = tmp_path / "demo"
-    code, out, err = run(
-        capsys, "demo", str(folder), "--backend", backend.name
-    )
+    code, out, err = backend_cli.run("demo", str(folder))
     assert code == 0, err
     assert "Step 8 of 8" in out
     assert "OK: " in out
@@ -1014,23 +766,17 @@ def test_demo_runs_workflow(
 
 
 def test_demo_default_folder(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "purepki-demo").mkdir()
-    code, _, _ = run(capsys, "demo", "--backend", backend.name)
+    code, _, _ = backend_cli.run("demo")
     assert code == 0
     assert (tmp_path / "purepki-demo-2" / "demo-root.crt").is_file()
 
 
 def test_demo_failure_removes_folder(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    backend: Backend,
-    monkeypatch: pytest.MonkeyPatch,
+    backend_cli: BackendCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from purepki.cli import issuing
     from purepki.profiles import SigningError
@@ -1040,16 +786,14 @@ def test_demo_failure_removes_folder(
 
     monkeypatch.setattr(issuing, "sign_request", refuse)
     folder = tmp_path / "demo"
-    code, out, _ = run(capsys, "demo", str(folder), "--backend", backend.name)
+    code, out, _ = backend_cli.run("demo", str(folder))
     assert code == 3
     assert "stopped at step 3" in out
     assert not folder.exists()
 
 
-def test_demo_refuses_folder_with_files(
-    capsys: pytest.CaptureFixture[str], ec_ca: Path
-) -> None:
-    code, _, err = run(capsys, "demo", str(ec_ca))
+def test_demo_refuses_folder_with_files(cli: CLI, ec_ca: Path) -> None:
+    code, _, err = cli.run("demo", str(ec_ca))
     assert code == 2
     assert "not an empty folder" in err
 
@@ -1057,39 +801,23 @@ def test_demo_refuses_folder_with_files(
 # --- Subprocess --------------------------------------------------------------
 
 
-def test_module_runs_as_subprocess(tmp_path: Path) -> None:
+def run_module(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m purepki`` from this source tree in a subprocess."""
     environment = dict(os.environ, PYTHONPATH=str(REPOSITORY))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "purepki",
-            "selfsigned",
-            "ca",
-            "CN:Sub CA",
-            "--key-type",
-            "ec",
-            "--dir",
-            str(tmp_path),
-        ],
+    return subprocess.run(
+        [sys.executable, "-m", "purepki", *arguments],
         capture_output=True,
         text=True,
         env=environment,
     )
+
+
+def test_module_runs_as_subprocess(tmp_path: Path) -> None:
+    result = run_module("selfsigned", "ca", "CN:Sub CA", *ec_options(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "purepki",
-            "verify",
-            str(tmp_path / "ca.crt"),
-            str(tmp_path / "ca.key"),
-        ],
-        capture_output=True,
-        text=True,
-        env=environment,
+    again = run_module(
+        "verify", str(tmp_path / "ca.crt"), str(tmp_path / "ca.key")
     )
     assert again.returncode == 3
     assert "no CERTIFICATE block found" in again.stderr

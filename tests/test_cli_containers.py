@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+from cli_support import CLI, BackendCLI, Result
 
 from purepki import pem, ssh
 from purepki.backend import Backend
 from purepki.certificate import load_certificates
-from purepki.cli import main
 from purepki.keys import (
     PrivateKey,
     RSAPublicKey,
@@ -83,26 +83,6 @@ OLD_TIME_NS = 1_000_000_000 * 1_000_000_000
 # --- Helpers -----------------------------------------------------------------
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], *arguments: str
-) -> tuple[int, str, str]:
-    """Run ``purepki`` with ``arguments``; return code, stdout, stderr."""
-    code = main(list(arguments))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def run_with_input(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    text: str,
-    *arguments: str,
-) -> tuple[int, str, str]:
-    """Run ``purepki`` with ``text`` on standard input (not a terminal)."""
-    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-    return run(capsys, *arguments)
-
-
 class FakeTerminal(io.StringIO):
     """Standard input that claims to be a terminal."""
 
@@ -123,13 +103,16 @@ class Prompts:
         return self.answers.pop(0)
 
 
-def use_terminal(monkeypatch: pytest.MonkeyPatch, prompts: Prompts) -> None:
-    """Make standard input a terminal and answer prompts from
-    ``prompts``."""
+def use_terminal(cli: CLI, *answers: str) -> Prompts:
+    """Make standard input a terminal and answer password prompts with
+    ``answers`` in turn. Return the :class:`Prompts` that records the
+    prompts."""
     import getpass
 
-    monkeypatch.setattr(sys, "stdin", FakeTerminal())
-    monkeypatch.setattr(getpass, "getpass", prompts)
+    prompts = Prompts(*answers)
+    cli.monkeypatch.setattr(sys, "stdin", FakeTerminal())
+    cli.monkeypatch.setattr(getpass, "getpass", prompts)
+    return prompts
 
 
 def age(path: Path) -> Path:
@@ -157,11 +140,26 @@ def snapshot(path: Path) -> tuple[bytes, int, int, int]:
     )
 
 
+def write_aged(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new file and :func:`age` it."""
+    path.write_bytes(data)
+    return age(path)
+
+
+def write_password_file(path: Path, content: str) -> Path:
+    """Write ``content`` as it is, line ends included, to a password
+    file."""
+    path.write_bytes(content.encode())
+    return path
+
+
 def mode_of(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def openssl_run(openssl: str, *arguments: str) -> subprocess.CompletedProcess:
+def openssl_run(
+    openssl: str, *arguments: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [openssl, *arguments], capture_output=True, text=True, check=False
     )
@@ -175,6 +173,14 @@ def openssl_ok(openssl: str, *arguments: str) -> str:
 
 def key_of(path: Path, backend: Backend) -> PrivateKey:
     return load_private_key(path.read_bytes(), backend=backend)
+
+
+def pkcs12_key(path: Path, backend: Backend) -> PrivateKey:
+    """Return the private key of a PKCS#12 file with password
+    ``secret``."""
+    contents = load_pkcs12(path.read_bytes(), PASSWORD, backend=backend)
+    assert contents.key is not None
+    return contents.key
 
 
 def first_label(path: Path) -> str:
@@ -281,6 +287,20 @@ def pkcs12_path(folder: Path, name: str) -> Path:
     return path
 
 
+@pytest.fixture
+def encrypted_key(tmp_path: Path, openssl_fixtures: Path) -> Path:
+    """An aged copy of the fixtures' PKCS#8 key encrypted with
+    ``secret``, at ``k.key`` in ``tmp_path``."""
+    return copy(openssl_fixtures / "server-pkcs8-enc.key", tmp_path / "k.key")
+
+
+def unlock(cli: CLI, path: Path, password: str) -> Result:
+    """Run ``unlock`` on ``path`` with ``password`` on standard input."""
+    return cli.run_with_input(
+        password, "unlock", str(path), "--password-stdin"
+    )
+
+
 # --- unlock ------------------------------------------------------------------
 
 
@@ -288,22 +308,18 @@ def pkcs12_path(folder: Path, name: str) -> Path:
     ("name", "original", "label", "scheme"), FIXTURE_KEYS, ids=FIXTURE_IDS
 )
 def test_unlock_fixture(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     openssl: str,
     openssl_fixtures: Path,
-    backend: Backend,
     name: str,
     original: str,
     label: str,
     scheme: str,
 ) -> None:
+    backend = backend_cli.backend
     path = copy(openssl_fixtures / name, tmp_path / name)
-    code, out, err = run_with_input(
-        monkeypatch, capsys, f"{PASSWORD}\n",
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, out, err = unlock(backend_cli, path, f"{PASSWORD}\n")
     assert code == 0, err
     assert f"wrote {path}: unlocked private key" in out
     assert f"removed encryption: {scheme}" in out
@@ -320,11 +336,9 @@ def test_unlock_fixture(
     ("name", "original", "label", "scheme"), FIXTURE_KEYS, ids=FIXTURE_IDS
 )
 def test_unlock_wrong_password_leaves_file(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     openssl_fixtures: Path,
-    backend: Backend,
     name: str,
     original: str,
     label: str,
@@ -332,10 +346,7 @@ def test_unlock_wrong_password_leaves_file(
 ) -> None:
     path = copy(openssl_fixtures / name, tmp_path / name)
     before = snapshot(path)
-    code, out, err = run_with_input(
-        monkeypatch, capsys, "wrong\n",
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, out, err = unlock(backend_cli, path, "wrong\n")
     assert code == 1
     assert "bad password" in err
     assert out == ""
@@ -347,12 +358,10 @@ def test_unlock_wrong_password_leaves_file(
     ("name", "label", "cipher"), MADE_KEYS, ids=[n for n, *_ in MADE_KEYS]
 )
 def test_unlock_openssl_legacy_pem(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     openssl: str,
     made_keys: Path,
-    backend: Backend,
     name: str,
     label: str,
     cipher: str,
@@ -362,15 +371,14 @@ def test_unlock_openssl_legacy_pem(
         openssl, "pkey", "-in", str(source), "-passin", f"pass:{PASSWORD}"
     )
     path = copy(source, tmp_path / name)
-    code, out, err = run_with_input(
-        monkeypatch, capsys, PASSWORD,
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, out, err = unlock(backend_cli, path, PASSWORD)
     assert code == 0, err
     assert f"legacy PEM, {cipher}" in out
     assert first_label(path) == label
     assert mode_of(path) == 0o600
-    assert key_of(path, backend) == load_private_key(expected.encode())
+    assert key_of(path, backend_cli.backend) == load_private_key(
+        expected.encode()
+    )
     openssl_ok(openssl, "pkey", "-check", "-noout", "-in", str(path))
 
 
@@ -378,21 +386,16 @@ def test_unlock_openssl_legacy_pem(
     ("name", "label", "cipher"), MADE_KEYS, ids=[n for n, *_ in MADE_KEYS]
 )
 def test_unlock_openssl_legacy_pem_wrong_password(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     made_keys: Path,
-    backend: Backend,
     name: str,
     label: str,
     cipher: str,
 ) -> None:
     path = copy(made_keys / name, tmp_path / name)
     before = snapshot(path)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, "Secret\n",
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, _, err = unlock(backend_cli, path, "Secret\n")
     assert code == 1
     assert "bad password" in err
     assert cipher in err
@@ -400,19 +403,15 @@ def test_unlock_openssl_legacy_pem_wrong_password(
 
 
 def test_unlock_der_stays_der(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     openssl: str,
     made_keys: Path,
     openssl_fixtures: Path,
-    backend: Backend,
 ) -> None:
+    backend = backend_cli.backend
     path = copy(made_keys / "server-enc.der", tmp_path / "server.der")
-    code, out, err = run_with_input(
-        monkeypatch, capsys, f"{PASSWORD}\n",
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, out, err = unlock(backend_cli, path, f"{PASSWORD}\n")
     assert code == 0, err
     assert "PKCS#8 DER" in out
     assert path.read_bytes()[:1] == b"\x30"
@@ -427,19 +426,12 @@ def test_unlock_der_stays_der(
 
 
 def test_unlock_encrypted_pkcs8_under_plain_label(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
     text = (openssl_fixtures / "server-pkcs8-enc.key").read_text()
     path = tmp_path / "relabelled.key"
     path.write_text(text.replace("ENCRYPTED PRIVATE KEY", "PRIVATE KEY"))
-    code, _, err = run_with_input(
-        monkeypatch, capsys, PASSWORD,
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, _, err = unlock(backend_cli, path, PASSWORD)
     assert code == 0, err
     assert first_label(path) == "PRIVATE KEY"
     assert private_key_encryption(path.read_bytes()) is None
@@ -451,63 +443,47 @@ def test_unlock_encrypted_pkcs8_under_plain_label(
     ids=["lf", "crlf", "no-line-end"],
 )
 def test_unlock_password_file(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
-    content: str,
+    backend_cli: BackendCLI, tmp_path: Path, encrypted_key: Path, content: str
 ) -> None:
-    path = copy(openssl_fixtures / "server-pkcs8-enc.key", tmp_path / "k.key")
-    password_file = tmp_path / "password"
-    password_file.write_bytes(content.encode())
-    code, _, err = run(
-        capsys, "unlock", str(path), "--password-file", str(password_file),
-        "--backend", backend.name,
-    )  # fmt: skip
+    password_file = write_password_file(tmp_path / "password", content)
+    code, _, err = backend_cli.run(
+        "unlock", str(encrypted_key), "--password-file", str(password_file)
+    )
     assert code == 0, err
-    assert private_key_encryption(path.read_bytes()) is None
+    assert private_key_encryption(encrypted_key.read_bytes()) is None
 
 
 def test_unlock_password_file_strips_one_line_end(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, encrypted_key: Path
 ) -> None:
-    path = copy(openssl_fixtures / "server-pkcs8-enc.key", tmp_path / "k.key")
-    before = snapshot(path)
-    password_file = tmp_path / "password"
-    password_file.write_text(f"{PASSWORD}\n\n")
-    code, _, err = run(
-        capsys, "unlock", str(path), "--password-file", str(password_file),
-        "--backend", backend.name,
-    )  # fmt: skip
+    before = snapshot(encrypted_key)
+    password_file = write_password_file(
+        tmp_path / "password", f"{PASSWORD}\n\n"
+    )
+    code, _, err = backend_cli.run(
+        "unlock", str(encrypted_key), "--password-file", str(password_file)
+    )
     assert code == 1
     assert "bad password" in err
-    assert snapshot(path) == before
+    assert snapshot(encrypted_key) == before
 
 
 def test_unlock_missing_password_file(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
+    cli: CLI, tmp_path: Path, encrypted_key: Path
 ) -> None:
-    path = copy(openssl_fixtures / "server-pkcs8-enc.key", tmp_path / "k.key")
-    before = snapshot(path)
+    before = snapshot(encrypted_key)
     absent = tmp_path / "absent"
-    code, _, err = run(
-        capsys, "unlock", str(path), "--password-file", str(absent)
+    code, _, err = cli.run(
+        "unlock", str(encrypted_key), "--password-file", str(absent)
     )
     assert code == 3
     assert str(absent) in err
-    assert snapshot(path) == before
+    assert snapshot(encrypted_key) == before
 
 
-def test_unlock_password_options_exclusive(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(
-        capsys, "unlock", "k.key", "--password-stdin",
+def test_unlock_password_options_exclusive(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run(
+        "unlock", "k.key", "--password-stdin",
         "--password-file", str(tmp_path / "p"),
     )  # fmt: skip
     assert code == 2
@@ -515,16 +491,11 @@ def test_unlock_password_options_exclusive(
 
 
 def test_unlock_prompts_on_stderr(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
     path = copy(openssl_fixtures / "server-legacy-aes.key", tmp_path / "k.key")
-    prompts = Prompts(PASSWORD)
-    use_terminal(monkeypatch, prompts)
-    code, _, err = run(capsys, "unlock", str(path), "--backend", backend.name)
+    prompts = use_terminal(backend_cli, PASSWORD)
+    code, _, err = backend_cli.run("unlock", str(path))
     assert code == 0, err
     assert len(prompts.calls) == 1
     prompt, stream = prompts.calls[0]
@@ -534,52 +505,36 @@ def test_unlock_prompts_on_stderr(
 
 
 def test_unlock_without_terminal_needs_option(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
+    cli: CLI, encrypted_key: Path
 ) -> None:
-    path = copy(openssl_fixtures / "server-pkcs8-enc.key", tmp_path / "k.key")
-    before = snapshot(path)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, f"{PASSWORD}\n", "unlock", str(path)
+    before = snapshot(encrypted_key)
+    code, _, err = cli.run_with_input(
+        f"{PASSWORD}\n", "unlock", str(encrypted_key)
     )
     assert code == 2
     assert "standard input is not a terminal" in err
     assert "--password-file FILE or --password-stdin" in err
-    assert snapshot(path) == before
+    assert snapshot(encrypted_key) == before
 
 
 def test_unlock_unencrypted_key_unchanged(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
     path = copy(openssl_fixtures / "server-pkcs8.key", tmp_path / "k.key")
     before = snapshot(path)
-    code, out, err = run_with_input(
-        monkeypatch, capsys, "",
-        "unlock", str(path), "--backend", backend.name,
-    )  # fmt: skip
+    code, out, err = backend_cli.run_with_input("", "unlock", str(path))
     assert code == 0, err
     assert "is not password-protected (EC P-256); nothing to do" in out
     assert snapshot(path) == before
 
 
 def test_unlock_unsupported_cipher_before_prompt(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    made_keys: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, made_keys: Path
 ) -> None:
     path = copy(made_keys / "ec-camellia.pem", tmp_path / "k.key")
     before = snapshot(path)
-    prompts = Prompts()
-    use_terminal(monkeypatch, prompts)
-    code, _, err = run(capsys, "unlock", str(path), "--backend", backend.name)
+    prompts = use_terminal(backend_cli)
+    code, _, err = backend_cli.run("unlock", str(path))
     assert code == 3
     assert "unsupported DEK-Info cipher CAMELLIA-256-CBC" in err
     assert prompts.calls == []
@@ -587,17 +542,12 @@ def test_unlock_unsupported_cipher_before_prompt(
 
 
 def test_unlock_unsupported_pkcs8_cipher_before_prompt(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    made_keys: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, made_keys: Path
 ) -> None:
     path = copy(made_keys / "pkcs8-camellia.pem", tmp_path / "k.key")
     before = snapshot(path)
-    prompts = Prompts()
-    use_terminal(monkeypatch, prompts)
-    code, _, err = run(capsys, "unlock", str(path), "--backend", backend.name)
+    prompts = use_terminal(backend_cli)
+    code, _, err = backend_cli.run("unlock", str(path))
     assert code == 3
     assert "unsupported PBES2 cipher" in err
     assert "bad password" not in err
@@ -606,103 +556,71 @@ def test_unlock_unsupported_pkcs8_cipher_before_prompt(
 
 
 def test_unlock_truncated_key_exits_3(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
     (block,) = pem.read_blocks(
         (openssl_fixtures / "server-pkcs8-enc.key").read_bytes()
     )
-    path = tmp_path / "k.key"
-    path.write_text(pem.encode(block.label, block.der[:-16]))
-    age(path)
+    path = write_aged(
+        tmp_path / "k.key", pem.encode(block.label, block.der[:-16]).encode()
+    )
     before = snapshot(path)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, PASSWORD,
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, _, err = unlock(backend_cli, path, PASSWORD)
     assert code == 3
     assert str(path) in err
     assert snapshot(path) == before
 
 
-def test_unlock_garbage_exits_3(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "k.key"
-    path.write_text("this is not a key\n")
-    age(path)
+def test_unlock_garbage_exits_3(cli: CLI, tmp_path: Path) -> None:
+    path = write_aged(tmp_path / "k.key", b"this is not a key\n")
     before = snapshot(path)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, PASSWORD, "unlock", str(path), "--password-stdin"
-    )
+    code, _, err = unlock(cli, path, PASSWORD)
     assert code == 3
     assert "not PEM" in err
     assert snapshot(path) == before
 
 
-def test_unlock_missing_file_exits_3(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(capsys, "unlock", str(tmp_path / "absent.key"))
+def test_unlock_missing_file_exits_3(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run("unlock", str(tmp_path / "absent.key"))
     assert code == 3
     assert "No such file or directory" in err
 
 
 def test_unlock_pkcs12_rejected(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, pkcs12_files: Path
+    cli: CLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "server.p12", tmp_path / "server.p12")
     before = snapshot(path)
-    code, _, err = run(capsys, "unlock", str(path))
+    code, _, err = cli.run("unlock", str(path))
     assert code == 3
     assert "is a PKCS#12 file, not a private key" in err
     assert snapshot(path) == before
 
 
 def test_unlock_combined_file_rejected(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
-    path = tmp_path / "combo.pem"
-    path.write_bytes(
+    path = write_aged(
+        tmp_path / "combo.pem",
         (openssl_fixtures / "server-pkcs8-enc.key").read_bytes()
-        + (openssl_fixtures / "server.crt").read_bytes()
+        + (openssl_fixtures / "server.crt").read_bytes(),
     )
-    age(path)
     before = snapshot(path)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, PASSWORD,
-        "unlock", str(path), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, _, err = unlock(backend_cli, path, PASSWORD)
     assert code == 2
     assert "copy the key block into a file of its own" in err
     assert snapshot(path) == before
 
 
 def test_unlock_through_symbolic_link(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
     target = copy(
         openssl_fixtures / "server-pkcs8-enc.key", tmp_path / "real.key"
     )
     link = tmp_path / "link.key"
     link.symlink_to(target.name)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, PASSWORD,
-        "unlock", str(link), "--password-stdin", "--backend", backend.name,
-    )  # fmt: skip
+    code, _, err = unlock(backend_cli, link, PASSWORD)
     assert code == 0, err
     assert link.is_symlink()
     assert private_key_encryption(target.read_bytes()) is None
@@ -712,36 +630,29 @@ def test_unlock_through_symbolic_link(
 
 
 def convert(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    folder: Path,
-    backend: Backend,
-    password: str = PASSWORD,
-    user: str = "alice",
-) -> tuple[int, str, str]:
-    return run_with_input(
-        monkeypatch, capsys, f"{password}\n",
+    cli: CLI, folder: Path, password: str = PASSWORD, user: str = "alice"
+) -> Result:
+    """Run ``pkcs12-to-ssh`` for ``user`` in ``folder`` with
+    ``password`` on standard input."""
+    return cli.run_with_input(
+        f"{password}\n",
         "pkcs12-to-ssh", user, "--dir", str(folder), "--password-stdin",
-        "--backend", backend.name,
     )  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "kind"), PKCS12_FILES)
 def test_pkcs12_to_ssh(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     pkcs12_files: Path,
-    backend: Backend,
     name: str,
     kind: str,
 ) -> None:
     source = pkcs12_path(pkcs12_files, name)
-    contents = load_pkcs12(source.read_bytes(), PASSWORD, backend=backend)
-    assert contents.key is not None
-    public = contents.key.public_key()
+    key = pkcs12_key(source, backend_cli.backend)
+    public = key.public_key()
     path = copy(source, tmp_path / "alice.pub")
-    code, out, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, out, err = convert(backend_cli, tmp_path)
     assert code == 0, err
     text = path.read_text()
     assert text.endswith("\n")
@@ -753,14 +664,10 @@ def test_pkcs12_to_ssh(
 
 
 def test_pkcs12_to_ssh_rsa_mpint_zero_prefix(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pkcs12_files: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "rsa.p12", tmp_path / "alice.pub")
-    code, _, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, _, err = convert(backend_cli, tmp_path)
     assert code == 0, err
     public = ssh.load_public_key_line(path.read_text())
     assert isinstance(public, RSAPublicKey)
@@ -789,20 +696,17 @@ def _fingerprint(ssh_keygen: str, path: Path) -> str:
 
 @pytest.mark.parametrize(("name", "kind"), PKCS12_FILES)
 def test_pkcs12_to_ssh_matches_ssh_keygen(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     pkcs12_files: Path,
     ssh_keygen: str,
-    backend: Backend,
     name: str,
     kind: str,
 ) -> None:
     source = pkcs12_path(pkcs12_files, name)
-    contents = load_pkcs12(source.read_bytes(), PASSWORD, backend=backend)
-    assert contents.key is not None
+    key = pkcs12_key(source, backend_cli.backend)
     private_path = tmp_path / "id"
-    private_path.write_text(contents.key.to_pem())
+    private_path.write_text(key.to_pem())
     private_path.chmod(0o600)
     derived = subprocess.run(
         [ssh_keygen, "-y", "-f", str(private_path)],
@@ -815,7 +719,7 @@ def test_pkcs12_to_ssh_matches_ssh_keygen(
     folder = tmp_path / "users"
     folder.mkdir()
     path = copy(source, folder / "alice.pub")
-    code, out, err = convert(monkeypatch, capsys, folder, backend)
+    code, out, err = convert(backend_cli, folder)
     assert code == 0, err
     printed = _fingerprint(ssh_keygen, path)
     assert printed == _fingerprint(ssh_keygen, derived_path)
@@ -825,19 +729,15 @@ def test_pkcs12_to_ssh_matches_ssh_keygen(
 
 @pytest.mark.parametrize(("name", "kind"), PKCS12_FILES)
 def test_pkcs12_to_ssh_wrong_password_leaves_file(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     pkcs12_files: Path,
-    backend: Backend,
     name: str,
     kind: str,
 ) -> None:
     path = copy(pkcs12_path(pkcs12_files, name), tmp_path / "alice.pub")
     before = snapshot(path)
-    code, out, err = convert(
-        monkeypatch, capsys, tmp_path, backend, password="wrong"
-    )
+    code, out, err = convert(backend_cli, tmp_path, password="wrong")
     assert code == 1
     assert "bad password" in err
     assert out == ""
@@ -846,15 +746,11 @@ def test_pkcs12_to_ssh_wrong_password_leaves_file(
 
 
 def test_pkcs12_to_ssh_p384_unsupported(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pkcs12_files: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "p384.p12", tmp_path / "alice.pub")
     before = snapshot(path)
-    code, _, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, _, err = convert(backend_cli, tmp_path)
     assert code == 3
     assert "unsupported key type EC P-384" in err
     assert "ssh-rsa and ecdsa-sha2-nistp256" in err
@@ -862,120 +758,92 @@ def test_pkcs12_to_ssh_p384_unsupported(
 
 
 def test_pkcs12_to_ssh_certificate_only(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     tmp_path: Path,
     pkcs12_files: Path,
     openssl_fixtures: Path,
-    backend: Backend,
 ) -> None:
     path = copy(pkcs12_files / "certificate-only.p12", tmp_path / "alice.pub")
-    code, _, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, _, err = convert(backend_cli, tmp_path)
     assert code == 0, err
     assert "contains no private key; using the public key" in err
-    public = key_of(openssl_fixtures / "server.key", backend).public_key()
-    assert ssh.load_public_key_line(path.read_text()) == public
+    key = key_of(openssl_fixtures / "server.key", backend_cli.backend)
+    assert ssh.load_public_key_line(path.read_text()) == key.public_key()
 
 
 def test_pkcs12_to_ssh_chain_without_key(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pkcs12_files: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "chain-only.p12", tmp_path / "alice.pub")
     before = snapshot(path)
-    code, _, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, _, err = convert(backend_cli, tmp_path)
     assert code == 3
     assert "contains no private key and 3 certificates" in err
     assert snapshot(path) == before
 
 
 def test_pkcs12_to_ssh_prompts_on_stderr(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pkcs12_files: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "server.p12", tmp_path / "alice.pub")
-    prompts = Prompts(PASSWORD)
-    use_terminal(monkeypatch, prompts)
-    code, _, err = run(
-        capsys, "pkcs12-to-ssh", "alice", "--dir", str(tmp_path),
-        "--backend", backend.name,
-    )  # fmt: skip
+    prompts = use_terminal(backend_cli, PASSWORD)
+    code, _, err = backend_cli.run(
+        "pkcs12-to-ssh", "alice", "--dir", str(tmp_path)
+    )
     assert code == 0, err
     assert prompts.calls == [(f"Password for {path}: ", sys.stderr)]
     assert path.read_text().startswith("ecdsa-sha2-nistp256 ")
 
 
 def test_pkcs12_to_ssh_without_terminal_needs_option(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pkcs12_files: Path,
+    cli: CLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "server.p12", tmp_path / "alice.pub")
     before = snapshot(path)
-    code, _, err = run_with_input(
-        monkeypatch, capsys, PASSWORD,
-        "pkcs12-to-ssh", "alice", "--dir", str(tmp_path),
-    )  # fmt: skip
+    code, _, err = cli.run_with_input(
+        PASSWORD, "pkcs12-to-ssh", "alice", "--dir", str(tmp_path)
+    )
     assert code == 2
     assert "standard input is not a terminal" in err
     assert snapshot(path) == before
 
 
 def test_pkcs12_to_ssh_already_converted(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    pkcs12_files: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, pkcs12_files: Path
 ) -> None:
     path = copy(pkcs12_files / "server.p12", tmp_path / "alice.pub")
-    code, _, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, _, err = convert(backend_cli, tmp_path)
     assert code == 0, err
     age(path)
     before = snapshot(path)
-    code, out, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, out, err = convert(backend_cli, tmp_path)
     assert code == 0, err
     assert "already contains an OpenSSH public key" in out
     assert snapshot(path) == before
 
 
 def test_pkcs12_to_ssh_certificate_rejected(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, tmp_path: Path, openssl_fixtures: Path
 ) -> None:
     path = copy(openssl_fixtures / "server.crt", tmp_path / "alice.pub")
     before = snapshot(path)
-    code, _, err = convert(monkeypatch, capsys, tmp_path, backend)
+    code, _, err = convert(backend_cli, tmp_path)
     assert code == 3
     assert "is not a PKCS#12 file (found: certificate)" in err
     assert snapshot(path) == before
 
 
-def test_pkcs12_to_ssh_missing_file(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    code, _, err = run(capsys, "pkcs12-to-ssh", "bob", "--dir", str(tmp_path))
+def test_pkcs12_to_ssh_missing_file(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run("pkcs12-to-ssh", "bob", "--dir", str(tmp_path))
     assert code == 3
     assert "bob.pub" in err
 
 
 @pytest.mark.parametrize("user", ["../alice", "alice.pub", "-alice", ""])
 def test_pkcs12_to_ssh_invalid_user(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, user: str
+    cli: CLI, tmp_path: Path, user: str
 ) -> None:
-    code, _, err = run(
-        capsys, "pkcs12-to-ssh", user, "--dir", str(tmp_path)
-    )  # fmt: skip
+    code, _, err = cli.run("pkcs12-to-ssh", user, "--dir", str(tmp_path))
     assert code == 2
     assert "USER" in err
 
@@ -992,17 +860,12 @@ def export_folder(tmp_path: Path, openssl_fixtures: Path) -> Path:
     return tmp_path
 
 
-def export(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    folder: Path,
-    backend: Backend,
-    *options: str,
-) -> tuple[int, str, str]:
-    return run_with_input(
-        monkeypatch, capsys, "p12 password\n",
-        "pkcs12", "srv", "--dir", str(folder), "--password-stdin",
-        "--backend", backend.name, *options,
+def export(cli: CLI, folder: Path, *options: str) -> Result:
+    """Run ``pkcs12 srv`` in ``folder`` with the password ``p12
+    password`` on standard input."""
+    return cli.run_with_input(
+        "p12 password\n",
+        "pkcs12", "srv", "--dir", str(folder), "--password-stdin", *options,
     )  # fmt: skip
 
 
@@ -1035,18 +898,17 @@ EXPORT_FORMS = [
     ("options", "openssl_options", "schemes"), EXPORT_FORMS
 )
 def test_pkcs12_export(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     export_folder: Path,
     openssl: str,
     openssl_fixtures: Path,
-    backend: Backend,
     options: list[str],
     openssl_options: list[str],
     schemes: list[str],
 ) -> None:
+    backend = backend_cli.backend
     code, out, err = export(
-        monkeypatch, capsys, export_folder, backend,
+        backend_cli, export_folder,
         "--bundle", str(export_folder / "bundle.pem"), *options,
     )  # fmt: skip
     assert code == 0, err
@@ -1072,124 +934,96 @@ def test_pkcs12_export(
 
 
 def test_pkcs12_export_no_overwrite(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path
 ) -> None:
-    path = export_folder / "srv.p12"
-    path.write_bytes(b"old")
-    age(path)
+    path = write_aged(export_folder / "srv.p12", b"old")
     before = snapshot(path)
-    code, _, err = export(monkeypatch, capsys, export_folder, backend)
+    code, _, err = export(backend_cli, export_folder)
     assert code == 2
     assert "pass --force to replace it" in err
     assert snapshot(path) == before
 
 
 def test_pkcs12_export_force_replaces(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path
 ) -> None:
     path = export_folder / "srv.p12"
     path.write_bytes(b"old")
-    code, _, err = export(
-        monkeypatch, capsys, export_folder, backend, "--legacy", "--force"
-    )
+    code, _, err = export(backend_cli, export_folder, "--legacy", "--force")
     assert code == 0, err
     assert mode_of(path) == 0o600
     assert describe_pkcs12(path.read_bytes())[0].startswith("MAC: HMAC-SHA1")
 
 
 def test_pkcs12_export_encrypted_key(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path, openssl_fixtures: Path
 ) -> None:
     shutil.copyfile(
         openssl_fixtures / "server-pkcs8-enc.key", export_folder / "srv.key"
     )
-    key_password = export_folder / "key-password"
-    key_password.write_text(f"{PASSWORD}\n")
+    key_password = write_password_file(
+        export_folder / "key-password", f"{PASSWORD}\n"
+    )
     code, _, err = export(
-        monkeypatch, capsys, export_folder, backend, "--legacy",
+        backend_cli, export_folder, "--legacy",
         "--key-password-file", str(key_password),
     )  # fmt: skip
     assert code == 0, err
     contents = load_pkcs12(
         (export_folder / "srv.p12").read_bytes(), "p12 password"
     )
-    assert contents.key == key_of(openssl_fixtures / "server.key", backend)
+    assert contents.key == key_of(
+        openssl_fixtures / "server.key", backend_cli.backend
+    )
 
 
 def test_pkcs12_export_wrong_key_password(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path, openssl_fixtures: Path
 ) -> None:
     shutil.copyfile(
         openssl_fixtures / "webbridge3-legacy-aes.key",
         export_folder / "srv.key",
     )
-    key_password = export_folder / "key-password"
-    key_password.write_text("wrong\n")
+    key_password = write_password_file(
+        export_folder / "key-password", "wrong\n"
+    )
     code, _, err = export(
-        monkeypatch, capsys, export_folder, backend,
-        "--key-password-file", str(key_password),
-    )  # fmt: skip
+        backend_cli, export_folder, "--key-password-file", str(key_password)
+    )
     assert code == 1
     assert "bad password" in err
     assert not (export_folder / "srv.p12").exists()
 
 
 def test_pkcs12_export_encrypted_key_needs_password(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path, openssl_fixtures: Path
 ) -> None:
     shutil.copyfile(
         openssl_fixtures / "server-pkcs8-enc.key", export_folder / "srv.key"
     )
-    code, _, err = export(monkeypatch, capsys, export_folder, backend)
+    code, _, err = export(backend_cli, export_folder)
     assert code == 2
     assert "--key-password-file FILE" in err
     assert not (export_folder / "srv.p12").exists()
 
 
 def test_pkcs12_export_unsupported_key_scheme(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    made_keys: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path, made_keys: Path
 ) -> None:
     shutil.copyfile(made_keys / "ec-camellia.pem", export_folder / "srv.key")
-    code, _, err = export(monkeypatch, capsys, export_folder, backend)
+    code, _, err = export(backend_cli, export_folder)
     assert code == 3
     assert "unsupported DEK-Info cipher CAMELLIA-256-CBC" in err
     assert not (export_folder / "srv.p12").exists()
 
 
 def test_pkcs12_export_prompts_twice(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path
 ) -> None:
-    prompts = Prompts("p12 password", "p12 password")
-    use_terminal(monkeypatch, prompts)
-    code, _, err = run(
-        capsys, "pkcs12", "srv", "--dir", str(export_folder), "--legacy",
-        "--backend", backend.name,
-    )  # fmt: skip
+    prompts = use_terminal(backend_cli, "p12 password", "p12 password")
+    code, _, err = backend_cli.run(
+        "pkcs12", "srv", "--dir", str(export_folder), "--legacy"
+    )
     assert code == 0, err
     assert len(prompts.calls) == 2
     assert all(stream is sys.stderr for _, stream in prompts.calls)
@@ -1198,54 +1032,41 @@ def test_pkcs12_export_prompts_twice(
 
 
 def test_pkcs12_export_prompted_passwords_differ(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path
 ) -> None:
-    use_terminal(monkeypatch, Prompts("one", "two"))
-    code, _, err = run(
-        capsys, "pkcs12", "srv", "--dir", str(export_folder),
-        "--backend", backend.name,
-    )  # fmt: skip
+    use_terminal(backend_cli, "one", "two")
+    code, _, err = backend_cli.run(
+        "pkcs12", "srv", "--dir", str(export_folder)
+    )
     assert code == 2
     assert "the two passwords differ" in err
     assert not (export_folder / "srv.p12").exists()
 
 
 def test_pkcs12_export_certificate_mismatch(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path, openssl_fixtures: Path
 ) -> None:
     shutil.copyfile(
         openssl_fixtures / "callbridge.crt", export_folder / "srv.crt"
     )
-    code, _, err = export(monkeypatch, capsys, export_folder, backend)
+    code, _, err = export(backend_cli, export_folder)
     assert code == 1
     assert "contains no certificate for the key" in err
     assert not (export_folder / "srv.p12").exists()
 
 
 def test_pkcs12_export_missing_certificate(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    export_folder: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, export_folder: Path
 ) -> None:
     (export_folder / "srv.crt").unlink()
-    code, _, err = export(monkeypatch, capsys, export_folder, backend)
+    code, _, err = export(backend_cli, export_folder)
     assert code == 3
     assert "srv.crt" in err
     assert not (export_folder / "srv.p12").exists()
 
 
-def test_pkcs12_export_invalid_name(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code, _, err = run(capsys, "pkcs12", "srv.p12")
+def test_pkcs12_export_invalid_name(cli: CLI) -> None:
+    code, _, err = cli.run("pkcs12", "srv.p12")
     assert code == 2
     assert "'.' is not allowed" in err
 
@@ -1256,53 +1077,44 @@ def test_pkcs12_export_invalid_name(
 NO_PROMPT = "inspect and list must not ask for a password"
 
 
-def forbid_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
+def forbid_prompts(cli: CLI) -> None:
     """Fail the test if anything prompts for a password."""
     import getpass
 
     def fail(prompt: str = "", stream: Optional[object] = None) -> str:
         raise AssertionError(NO_PROMPT)
 
-    monkeypatch.setattr(sys, "stdin", FakeTerminal())
-    monkeypatch.setattr(getpass, "getpass", fail)
+    cli.monkeypatch.setattr(sys, "stdin", FakeTerminal())
+    cli.monkeypatch.setattr(getpass, "getpass", fail)
 
 
 @pytest.mark.parametrize(
     ("name", "original", "label", "scheme"), FIXTURE_KEYS, ids=FIXTURE_IDS
 )
 def test_inspect_encrypted_key_scheme(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    backend_cli: BackendCLI,
     openssl_fixtures: Path,
-    backend: Backend,
     name: str,
     original: str,
     label: str,
     scheme: str,
 ) -> None:
-    forbid_prompts(monkeypatch)
-    code, out, err = run(
-        capsys, "inspect", str(openssl_fixtures / name),
-        "--backend", backend.name,
-    )  # fmt: skip
+    forbid_prompts(backend_cli)
+    code, out, err = backend_cli.run("inspect", str(openssl_fixtures / name))
     assert code == 0, err
     assert f"    Encryption: {scheme}\n" in out
     assert f"'purepki unlock {openssl_fixtures / name}'" in out
 
 
-def test_inspect_encrypted_der_key_scheme(
-    capsys: pytest.CaptureFixture[str], made_keys: Path
-) -> None:
-    code, out, err = run(capsys, "inspect", str(made_keys / "server-enc.der"))
+def test_inspect_encrypted_der_key_scheme(cli: CLI, made_keys: Path) -> None:
+    code, out, err = cli.run("inspect", str(made_keys / "server-enc.der"))
     assert code == 0, err
     assert "offset 0: encrypted private key" in out
     assert "Encryption: PKCS#8, PBES2 (PBKDF2-HMAC-SHA256" in out
 
 
-def test_inspect_unsupported_key_scheme(
-    capsys: pytest.CaptureFixture[str], made_keys: Path
-) -> None:
-    code, out, _ = run(capsys, "inspect", str(made_keys / "ec-camellia.pem"))
+def test_inspect_unsupported_key_scheme(cli: CLI, made_keys: Path) -> None:
+    code, out, _ = cli.run("inspect", str(made_keys / "ec-camellia.pem"))
     assert code == 3
     assert "unsupported DEK-Info cipher CAMELLIA-256-CBC" in out
 
@@ -1334,29 +1146,20 @@ PKCS12_SCHEMES = [
 
 @pytest.mark.parametrize(("name", "lines"), PKCS12_SCHEMES)
 def test_inspect_pkcs12_schemes(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    pkcs12_files: Path,
-    backend: Backend,
-    name: str,
-    lines: list[str],
+    backend_cli: BackendCLI, pkcs12_files: Path, name: str, lines: list[str]
 ) -> None:
-    forbid_prompts(monkeypatch)
+    forbid_prompts(backend_cli)
     path = pkcs12_path(pkcs12_files, name)
-    code, out, err = run(
-        capsys, "inspect", str(path), "--backend", backend.name
-    )
+    code, out, err = backend_cli.run("inspect", str(path))
     assert code == 0, err
     assert "PKCS#12 (PFX) container" in out
     for line in lines:
         assert line in out
 
 
-def test_inspect_pkcs12_json(
-    capsys: pytest.CaptureFixture[str], pkcs12_files: Path
-) -> None:
-    code, out, err = run(
-        capsys, "inspect", "--json", str(pkcs12_files / "server.p12")
+def test_inspect_pkcs12_json(cli: CLI, pkcs12_files: Path) -> None:
+    code, out, err = cli.run(
+        "inspect", "--json", str(pkcs12_files / "server.p12")
     )
     assert code == 0, err
     (report,) = json.loads(out)
@@ -1366,11 +1169,9 @@ def test_inspect_pkcs12_json(
     assert "key: PBES2 (PBKDF2-HMAC-SHA256" in element["encryption"][-1]
 
 
-def test_inspect_encrypted_key_json(
-    capsys: pytest.CaptureFixture[str], openssl_fixtures: Path
-) -> None:
+def test_inspect_encrypted_key_json(cli: CLI, openssl_fixtures: Path) -> None:
     path = openssl_fixtures / "webbridge3-legacy-aes.key"
-    code, out, err = run(capsys, "inspect", "--json", str(path))
+    code, out, err = cli.run("inspect", "--json", str(path))
     assert code == 0, err
     (report,) = json.loads(out)
     (element,) = report["elements"]
@@ -1379,15 +1180,10 @@ def test_inspect_encrypted_key_json(
 
 
 def test_list_shows_schemes(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    openssl_fixtures: Path,
-    backend: Backend,
+    backend_cli: BackendCLI, openssl_fixtures: Path
 ) -> None:
-    forbid_prompts(monkeypatch)
-    code, out, err = run(
-        capsys, "list", str(openssl_fixtures), "--backend", backend.name
-    )
+    forbid_prompts(backend_cli)
+    code, out, err = backend_cli.run("list", str(openssl_fixtures))
     assert code == 0, err
     lines = {line.split()[0]: line for line in out.splitlines() if line}
     for name, _, _, scheme in FIXTURE_KEYS:
@@ -1397,10 +1193,10 @@ def test_list_shows_schemes(
 
 
 def test_list_shows_legacy_pkcs12_schemes(
-    capsys: pytest.CaptureFixture[str], pkcs12_files: Path
+    cli: CLI, pkcs12_files: Path
 ) -> None:
     pkcs12_path(pkcs12_files, "callbridge-legacy.p12")
-    code, out, err = run(capsys, "list", str(pkcs12_files))
+    code, out, err = cli.run("list", str(pkcs12_files))
     assert code == 0, err
     lines = {line.split()[0]: line for line in out.splitlines() if line}
     line = lines["callbridge-legacy.p12"]
@@ -1409,10 +1205,8 @@ def test_list_shows_legacy_pkcs12_schemes(
     assert "pbeWithSHAAnd3-KeyTripleDES-CBC" in line
 
 
-def test_help_lists_container_commands(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code, out, _ = run(capsys, "--help")
+def test_help_lists_container_commands(cli: CLI) -> None:
+    code, out, _ = cli.run("--help")
     assert code == 0
     for command in ("unlock", "pkcs12-to-ssh", "pkcs12 "):
         assert command in out
