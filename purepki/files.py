@@ -30,6 +30,10 @@ from purepki.errors import DecodeError, PurePKIError
 #: Mode of private key files: readable and writable by the owner only.
 PRIVATE_MODE = 0o600
 
+#: Widest mode of public files (certificates, CSRs, bundles): readable by
+#: everyone and writable by the owner only. The umask may remove more bits.
+PUBLIC_MODE = 0o644
+
 
 class OutputExists(PurePKIError, FileExistsError):
     """A file that a command would write exists and may not be replaced."""
@@ -45,7 +49,8 @@ class PlannedFile:
     Attributes:
         path: Where the file goes.
         data: The complete content.
-        private: Whether the file contains a secret (written with mode 0600).
+        private: Whether the file contains a secret (written with mode
+            0600); other files get at most mode 0644.
     """
 
     path: Path
@@ -54,10 +59,11 @@ class PlannedFile:
 
 
 def _public_mode() -> int:
+    """Return :data:`PUBLIC_MODE` less the bits the umask removes."""
     # The umask can only be read by setting it; restore it at once.
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return PUBLIC_MODE & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -83,6 +83,19 @@ def _terminal_columns() -> int:
     return columns if columns > 0 else 80
 
 
+_CERT_HELP = (
+    "certificate file (PEM or DER); more certificates after the first "
+    "are intermediates"
+)
+_NAME_HELP = (
+    "name of the files to write, without extension: letters, digits and '-'"
+)
+_ATTRIBUTES_HELP = (
+    "subject attribute CN, OU, O, L, ST, C or emailAddress, or "
+    "subjectAltName (comma-separated DNS names and IP addresses)"
+)
+
+
 def _common_options(
     default: object = None,
 ) -> argparse.ArgumentParser:
@@ -225,7 +238,13 @@ def _add_inspect(
         "show every key, certificate, CSR, CRL, PKCS#7 and "
         "PKCS#12 element of PEM or DER files",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="PEM or DER file of keys, certificates, CSRs, CRLs, PKCS#7 "
+        "or PKCS#12",
+    )
     _at_option(parser)
     _json_option(parser)
 
@@ -242,8 +261,15 @@ def _add_match(
         "tell whether a private key and a certificate (or CSR) "
         "belong together",
     )
-    parser.add_argument("key", metavar="KEY")
-    parser.add_argument("cert", metavar="CERT")
+    parser.add_argument(
+        "key", metavar="KEY", help="private key file (PEM or DER)"
+    )
+    parser.add_argument(
+        "cert",
+        metavar="CERT",
+        help="certificate or CSR file (PEM or DER); the first certificate "
+        "is compared",
+    )
     _json_option(parser)
 
 
@@ -265,9 +291,17 @@ def _add_verify(
         "intermediates and CA the trust anchors. Certificates after the "
         "first in CERT's own file are intermediates too.",
     )
-    parser.add_argument("cert", metavar="CERT")
-    parser.add_argument("bundle", metavar="BUNDLE_OR_CA")
-    parser.add_argument("ca", nargs="?", metavar="CA")
+    parser.add_argument("cert", metavar="CERT", help=_CERT_HELP)
+    parser.add_argument(
+        "bundle",
+        metavar="BUNDLE_OR_CA",
+        help="intermediates and trust anchors: its self-signed "
+        "certificates, or all of them when none is self-signed, are "
+        "trusted; with CA, intermediates only",
+    )
+    parser.add_argument(
+        "ca", nargs="?", metavar="CA", help="trust anchor certificates"
+    )
     parser.add_argument(
         "--purpose",
         choices=("server", "client", "any"),
@@ -301,8 +335,13 @@ def _add_check(
         "apply the appliance's usage rules to CERT and its "
         "chain, showing each rule's outcome",
     )
-    parser.add_argument("cert", metavar="CERT")
-    parser.add_argument("bundle", nargs="?", metavar="BUNDLE")
+    parser.add_argument("cert", metavar="CERT", help=_CERT_HELP)
+    parser.add_argument(
+        "bundle",
+        nargs="?",
+        metavar="BUNDLE",
+        help="intermediate and root certificates of CERT's chain",
+    )
     parser.add_argument(
         "--purpose",
         choices=("server", "client", "both"),
@@ -324,8 +363,13 @@ def _add_csr(
         _lazy("issuing", "run_csr"),
         "generate NAME.key and NAME.csr (CN required)",
     )
-    parser.add_argument("name", metavar="NAME")
-    parser.add_argument("attributes", nargs="+", metavar="ATTR:VALUE")
+    parser.add_argument("name", metavar="NAME", help=_NAME_HELP)
+    parser.add_argument(
+        "attributes",
+        nargs="+",
+        metavar="ATTR:VALUE",
+        help=_ATTRIBUTES_HELP,
+    )
     _key_options(parser)
     _output_options(parser)
 
@@ -341,8 +385,13 @@ def _add_selfsigned(
         _lazy("issuing", "run_selfsigned"),
         "generate NAME.key and a self-signed CA certificate NAME.crt",
     )
-    parser.add_argument("name", metavar="NAME")
-    parser.add_argument("attributes", nargs="*", metavar="ATTR:VALUE")
+    parser.add_argument("name", metavar="NAME", help=_NAME_HELP)
+    parser.add_argument(
+        "attributes",
+        nargs="*",
+        metavar="ATTR:VALUE",
+        help=f"{_ATTRIBUTES_HELP}; without CN, CN:NAME is used",
+    )
     _key_options(parser)
     parser.add_argument(
         "--days", type=int, help="validity in days (default: 3650)"
@@ -364,8 +413,17 @@ def _add_sign(
         _lazy("issuing", "run_sign"),
         "sign NAME.csr with CA_NAME.key and CA_NAME.crt, writing NAME.crt",
     )
-    parser.add_argument("name", metavar="NAME")
-    parser.add_argument("ca_name", metavar="CA_NAME")
+    parser.add_argument(
+        "name",
+        metavar="NAME",
+        help="name of the request: signs NAME.csr into NAME.crt",
+    )
+    parser.add_argument(
+        "ca_name",
+        metavar="CA_NAME",
+        help="name of the CA: CA_NAME.crt (or .pem, .cer, .der) and "
+        "CA_NAME.key",
+    )
     parser.add_argument(
         "--purpose",
         choices=("server", "client", "both", "ca"),
@@ -398,9 +456,22 @@ def _add_bundle(
         "write LEAF's issuers in chain order, root last, "
         "reporting missing, extra and duplicate certificates",
     )
-    parser.add_argument("leaf", metavar="LEAF")
-    parser.add_argument("certs", nargs="+", metavar="CERTS")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE")
+    parser.add_argument(
+        "leaf", metavar="LEAF", help="end-entity certificate file"
+    )
+    parser.add_argument(
+        "certs",
+        nargs="+",
+        metavar="CERTS",
+        help="files of the intermediate and root certificates, in any order",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="bundle file to write",
+    )
     parser.add_argument(
         "--full-chain",
         action="store_true",
@@ -426,7 +497,7 @@ def _add_asn1(
         "annotated DER dump: offsets, lengths, tags, values, "
         "OID names and X.509 field names",
     )
-    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("file", metavar="FILE", help="PEM or DER file to dump")
 
 
 def _add_demo(
@@ -488,7 +559,9 @@ def _add_unlock(
         "a terminal. A wrong password (exit code 1) or any other error "
         "leaves KEY as it was.",
     )
-    parser.add_argument("key", metavar="KEY")
+    parser.add_argument(
+        "key", metavar="KEY", help="password-protected private key file"
+    )
     _password_options(parser, "KEY")
 
 
@@ -508,7 +581,11 @@ def _add_pkcs12_to_ssh(
         "The rest of the PKCS#12 content is dropped. A wrong password "
         "(exit code 1) or any other error leaves USER.pub as it was.",
     )
-    parser.add_argument("user", metavar="USER")
+    parser.add_argument(
+        "user",
+        metavar="USER",
+        help="name of the PKCS#12 file USER.pub (letters, digits, '-')",
+    )
     parser.add_argument(
         "--dir",
         metavar="FOLDER",
@@ -533,7 +610,11 @@ def _add_pkcs12(
         "encryption is PBES2 with AES-256-CBC and a SHA-256 MAC. A wrong "
         "password for an encrypted NAME.key exits with code 1.",
     )
-    parser.add_argument("name", metavar="NAME")
+    parser.add_argument(
+        "name",
+        metavar="NAME",
+        help="name of the files: reads NAME.key and NAME.crt, writes NAME.p12",
+    )
     parser.add_argument(
         "--bundle",
         metavar="FILE",

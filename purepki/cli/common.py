@@ -152,8 +152,11 @@ def folder_of(args: argparse.Namespace) -> Path:
 
 
 def parse_moment(text: Optional[str]) -> Optional[datetime.datetime]:
-    """Parse an ``--at`` value: ISO 8601 with a time zone, such as
-    ``2026-06-01T00:00:00Z``, or a date alone, read as midnight UTC.
+    """Parse an ``--at`` value: an ISO 8601 date and time with a time
+    zone, such as ``2026-06-01T00:00:00Z`` or ``2026-06-01T02:00:00+02:00``.
+
+    A date alone or a time without a zone is rejected rather than read
+    as UTC, because the user may have meant local time.
 
     Raises:
         UsageError: The text is not such a time.
@@ -163,20 +166,24 @@ def parse_moment(text: Optional[str]) -> Optional[datetime.datetime]:
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
+    example = "2026-06-01T00:00:00Z"
     try:
-        if len(value) == 10:
-            day = datetime.date.fromisoformat(value)
-            return datetime.datetime(day.year, day.month, day.day, tzinfo=UTC)
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            f"--at {text!r} is not an ISO 8601 time; write it as "
-            "2026-06-01T00:00:00Z"
+            f"--at {text!r} is not an ISO 8601 time; write it as {example}"
         ) from None
+    # Python 3.11 reads a date alone as midnight, and drops the zone of
+    # a date with an offset but no time, such as 2026-06-01+00:00.
+    if "T" not in value.upper() and " " not in value:
+        raise UsageError(
+            f"--at {text!r} is a date without a time and time zone; give "
+            f"both, such as {example} (midnight UTC)"
+        )
     if moment.tzinfo is None:
         raise UsageError(
-            f"--at {text!r} has no time zone; add Z for UTC, as in "
-            "2026-06-01T00:00:00Z"
+            f"--at {text!r} has no time zone; add Z for UTC or an offset "
+            f"such as +02:00, as in {example}"
         )
     return moment.astimezone(UTC)
 
@@ -227,14 +234,14 @@ class Attributes:
         return None
 
 
-def _split_attribute(argument: str) -> tuple[str, str]:
+def _split_attribute(
+    argument: str, previous: Optional[str] = None
+) -> tuple[str, str]:
+    """Split ``ATTR:VALUE``; ``previous`` is the argument before it, for
+    the hint about a value that the shell split at a space."""
     accepted = ", ".join(ACCEPTED_ATTRIBUTES)
     if ":" not in argument:
-        hint = (
-            f"; write {argument.split('=', 1)[0]}:VALUE, with a colon"
-            if "=" in argument
-            else ""
-        )
+        hint = _missing_colon_hint(argument, previous)
         raise UsageError(
             f"argument {argument!r} is not ATTR:VALUE{hint} (attributes: "
             f"{accepted})"
@@ -247,6 +254,23 @@ def _split_attribute(argument: str) -> tuple[str, str]:
             f"{accepted}"
         )
     return canonical, value
+
+
+def _missing_colon_hint(argument: str, previous: Optional[str]) -> str:
+    if "=" in argument:
+        return f"; write {argument.split('=', 1)[0]}:VALUE, with a colon"
+    if previous is None or ":" not in previous:
+        return ""
+    attribute, value = previous.split(":", 1)
+    if attribute.strip().lower() == SAN_ATTRIBUTE.lower():
+        return (
+            f"; to add it to the subjectAltName list, write "
+            f"{previous},{argument} (commas, no spaces)"
+        )
+    return (
+        f"; if it belongs to the value of {previous!r}, put the whole "
+        f'value in double quotes: {attribute}:"{value} {argument}"'
+    )
 
 
 def parse_attributes(arguments: Sequence[str]) -> Attributes:
@@ -265,6 +289,7 @@ def parse_attributes(arguments: Sequence[str]) -> Attributes:
     values: dict[str, list[str]] = {}
     san: Optional[list[str]] = None
     notes: list[str] = []
+    previous: Optional[str] = None
     for argument in arguments:
         if san is not None and san and san[-1] == "" and ":" not in argument:
             # "subjectAltName:a.example.com, b.example.com" unquoted: the
@@ -275,7 +300,8 @@ def parse_attributes(arguments: Sequence[str]) -> Attributes:
                 "the list without spaces after commas"
             )
             continue
-        attribute, value = _split_attribute(argument)
+        attribute, value = _split_attribute(argument, previous)
+        previous = argument
         if attribute == SAN_ATTRIBUTE:
             if san is not None:
                 raise UsageError(
@@ -285,8 +311,10 @@ def parse_attributes(arguments: Sequence[str]) -> Attributes:
             continue
         if not value.strip():
             raise UsageError(
-                f"{attribute} has an empty value; write {attribute}:VALUE "
-                "and quote values with spaces"
+                f"{attribute} has an empty value ({value!r}); write "
+                f"{attribute}:VALUE, in double quotes when the value "
+                f'contains spaces ({attribute}:"Example Value"), or leave '
+                f"{attribute} out"
             )
         if attribute in values and attribute not in _REPEATABLE:
             raise UsageError(f"{attribute} given twice; give it once")

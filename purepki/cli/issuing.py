@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import unicodedata
 from pathlib import Path
 from typing import Optional
 
@@ -27,7 +28,12 @@ from purepki.cli.common import (
     parse_attributes,
     progress,
 )
-from purepki.cli.loading import describe_name, key_summary, read_file
+from purepki.cli.loading import (
+    describe_name,
+    key_summary,
+    load_certificate_list,
+    read_file,
+)
 from purepki.csr import (
     CSRBuilder,
     InvalidRequest,
@@ -107,16 +113,108 @@ def _key_bytes(key: PrivateKey) -> bytes:
 # --- Names -------------------------------------------------------------------
 
 
+def _is_control(character: str) -> bool:
+    """Tell whether a character is a C0 or C1 control or DEL (Unicode
+    category Cc), or a line or paragraph separator (Zl, Zp)."""
+    return unicodedata.category(character) in ("Cc", "Zl", "Zp")
+
+
+def _code_points(characters: str) -> str:
+    return ", ".join(f"U+{ord(ch):04X}" for ch in characters)
+
+
+def check_attribute_value(attribute: str, value: str) -> None:
+    """Reject an attribute value that is valid DER but unusual enough to
+    be a typing or quoting mistake.
+
+    :meth:`purepki.name.Name.build` checks the rest: empty values, the
+    RFC 5280 appendix A upper bounds (CN, O and OU 64 characters, L and
+    ST 128, emailAddress 255), PrintableString and IA5String characters.
+
+    Raises:
+        UsageError: The value contains a control character, starts or
+            ends with white space, or is a ``C`` that is not an ISO
+            3166-1 alpha-2 code in upper case.
+    """
+    rejected = "".join(dict.fromkeys(ch for ch in value if _is_control(ch)))
+    if rejected:
+        raise UsageError(
+            f"{attribute} value {value!r} contains the control character "
+            f"{_code_points(rejected)}; remove it (certificate viewers "
+            "hide or act on control characters, so the name shown would "
+            "differ from the name in the certificate)"
+        )
+    if value != value.strip():
+        raise UsageError(
+            f"{attribute} value {value!r} starts or ends with white space; "
+            f'write {attribute}:"{value.strip()}" (RFC 4518 name comparison '
+            "ignores such spaces, so they only make names look different)"
+        )
+    if attribute == "C":
+        _check_country(value)
+
+
+def _check_country(value: str) -> None:
+    """Check a countryName value: a PrintableString of exactly two
+    characters, an ISO 3166-1 alpha-2 code (RFC 5280 appendix A,
+    X520countryName), which ISO 3166-1 writes in upper case."""
+    is_letters = value.isascii() and value.isalpha()
+    if len(value) == 2 and is_letters and not value.isupper():
+        raise UsageError(
+            f"C value {value!r} is not upper case; country codes are "
+            f"upper-case ISO 3166-1 alpha-2 codes, so write C:{value.upper()}"
+        )
+    if len(value) != 2 or not is_letters:
+        alpha_3 = (
+            ", not an alpha-3 code such as USA"
+            if len(value) == 3 and is_letters
+            else ""
+        )
+        raise UsageError(
+            f"C value {value!r} is not a two-letter country code: "
+            "countryName is a PrintableString of exactly two characters, "
+            f"the ISO 3166-1 alpha-2 code (RFC 5280 appendix A){alpha_3}; "
+            "use a code such as GB, US or DE"
+        )
+    if value == "UK":
+        note(
+            "warning: C value 'UK' is reserved in ISO 3166-1, not assigned; "
+            "the code of the United Kingdom is GB, and public CAs require "
+            "an assigned code"
+        )
+
+
 def _subject(attributes: Attributes) -> Name:
+    for attribute, value in attributes.subject:
+        check_attribute_value(attribute, value)
     try:
         return Name.build(list(attributes.subject))
     except InvalidName as error:
         raise UsageError(str(error)) from None
 
 
+def _is_host_name(common_name: str) -> bool:
+    try:
+        parse_san_items([common_name])
+    except InvalidRequest:
+        return False
+    return True
+
+
 def _alternative_names(attributes: Attributes) -> tuple[GeneralName, ...]:
-    """Return the SAN items with the CN appended, as the appliance does."""
+    """Return the SAN items with the CN appended, as the appliance does,
+    warning about a CN that no TLS client can match."""
+    common_name = attributes.common_name
     if attributes.san_items is None:
+        if common_name is not None and not _is_host_name(common_name):
+            # The appliance matches the CN when there is no SAN, so a
+            # CN that is not a host name never matches.
+            note(
+                f"CN {common_name!r} is not a DNS name or IP address, so "
+                "TLS clients cannot match it to a server's host name; for a "
+                "TLS server, give the host name as CN or add "
+                "subjectAltName:HOST"
+            )
         return ()
     if not attributes.san_items:
         note(
@@ -129,13 +227,15 @@ def _alternative_names(attributes: Attributes) -> tuple[GeneralName, ...]:
         names = parse_san_items(attributes.san_items)
     except InvalidRequest as error:
         raise UsageError(str(error)) from None
-    common_name = attributes.common_name
     try:
         return with_common_name(names, common_name)
     except InvalidRequest:
         note(
-            f"CN {common_name!r} is not a DNS name or IP address, so it is "
-            "not added to the subjectAltName list"
+            f"warning: CN {common_name!r} was not copied into "
+            "subjectAltName, because it is not a DNS name or IP address. "
+            "TLS clients match host names only against subjectAltName when "
+            "it is present (RFC 6125 section 6.4.4), so no client matches "
+            "this CN; give the service's host name as CN if it should match"
         )
         return names
 
@@ -151,6 +251,44 @@ def _check_days(days: Optional[int]) -> None:
 
 def _paths(folder: Path, name: str, *extensions: str) -> tuple[Path, ...]:
     return tuple(folder / f"{name}{extension}" for extension in extensions)
+
+
+# --- Files left from an earlier key -----------------------------------------
+
+# csr and selfsigned make a new NAME.key, and the other NAME files made
+# from the previous key stay as they are, because these commands delete
+# no file that the user did not name. These functions warn about each.
+
+
+def _warn_old_certificate(folder: Path, name: str) -> None:
+    certificate = folder / f"{name}.crt"
+    if certificate.is_file():
+        note(
+            f"warning: {certificate} is from before this run and does not "
+            f"match the new {name}.key; sign the new {name}.csr to replace "
+            f"it, for example with 'purepki sign {name} CA_NAME --force'"
+        )
+    _warn_old_pkcs12(folder, name, "after signing, rebuild")
+
+
+def _warn_old_request(folder: Path, name: str) -> None:
+    request = folder / f"{name}.csr"
+    if request.is_file():
+        note(
+            f"warning: {request} is from before this run and contains "
+            f"another public key than the new {name}.key; make a new CSR "
+            f"with 'purepki csr {name} CN:... --force' if {name} needs one"
+        )
+    _warn_old_pkcs12(folder, name, "rebuild")
+
+
+def _warn_old_pkcs12(folder: Path, name: str, rebuild: str) -> None:
+    pkcs12 = folder / f"{name}.p12"
+    if pkcs12.is_file():
+        note(
+            f"warning: {pkcs12} contains an earlier key, not the new "
+            f"{name}.key; {rebuild} it with 'purepki pkcs12 {name} --force'"
+        )
 
 
 # --- csr ---------------------------------------------------------------------
@@ -190,6 +328,7 @@ def run_csr(args: argparse.Namespace) -> int:
         f"Next: have a CA sign {csr_path.name}, for example with "
         f"'purepki sign {name} CA_NAME'."
     )
+    _warn_old_certificate(key_path.parent, name)
     return EXIT_OK
 
 
@@ -274,6 +413,7 @@ def run_selfsigned(args: argparse.Namespace) -> int:
     if names:
         out(f"  subjectAltName: {_describe_names(names)}")
     out(f"Sign requests with it: 'purepki sign NAME {name}'.")
+    _warn_old_request(key_path.parent, name)
     return EXIT_OK
 
 
@@ -291,13 +431,9 @@ def _find(folder: Path, name: str, extensions: tuple[str, ...]) -> Path:
 
 
 def _load_ca(folder: Path, ca_name: str) -> tuple[Certificate, PrivateKey]:
-    from purepki.certificate import load_certificates
-
     cert_path = _find(folder, ca_name, (".crt", ".pem", ".cer", ".der"))
     key_path = _find(folder, ca_name, (".key", ".pem", ".der"))
-    certificate = load_certificates(
-        read_file(cert_path), source=str(cert_path)
-    )[0]
+    certificate = load_certificate_list(cert_path)[0]
     key = load_private_key(read_file(key_path), source=str(key_path))
     return certificate, key
 

@@ -122,7 +122,8 @@ def read_file(path: Path) -> bytes:
     """Read a file the commands take as input.
 
     Raises:
-        InputError: The path is a folder or the file is too large.
+        InputError: The path is a folder, or the file is empty (or
+            white space only) or too large.
         OSError: The file is missing or unreadable.
     """
     if path.is_dir():
@@ -137,7 +138,14 @@ def read_file(path: Path) -> bytes:
             f"{path} has {size} bytes, more than the {MAX_FILE_SIZE} "
             "purepki reads; it is no certificate, key or CSR file"
         )
-    return path.read_bytes()
+    data = path.read_bytes()
+    if not data.strip():
+        content = "0 bytes" if not data else "white space only"
+        raise InputError(
+            f"{path} is empty ({content}); give a file that contains PEM "
+            "or DER data, or copy it again if the copy was cut short"
+        )
+    return data
 
 
 def load_items(path: Path) -> list[Item]:
@@ -346,11 +354,67 @@ def load_certificate_list(path: Path) -> list[Certificate]:
     """Read every certificate of a PEM or DER file, in order.
 
     Raises:
+        InputError: The file is empty, a PKCS#12 or PKCS#7 file, or a
+            DER file of other PKI elements (named in the message).
         WrongObjectType: The file contains no ``CERTIFICATE`` block.
         DecodeError: A certificate is malformed.
         OSError: The file cannot be read.
     """
-    return load_certificates(read_file(path), source=str(path))
+    data = read_file(path)
+    try:
+        return load_certificates(data, source=str(path))
+    except DecodeError:
+        # The file's kind is found only when it is not certificates, so
+        # that the common case parses once.
+        problem = _not_certificates(path, data)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+_CERTIFICATE_KINDS = (Kind.CERTIFICATE, Kind.TRUSTED_CERTIFICATE)
+
+
+def _not_certificates(path: Path, data: bytes) -> Optional[InputError]:
+    """Return the error that names what a file contains instead of
+    certificates, or ``None`` to keep the loader's error: for a PEM file,
+    which lists the labels found, or a malformed certificate."""
+    try:
+        elements = read_elements(data, str(path))
+    except DecodeError:
+        return None
+    kinds = [element.kind for element in elements]
+    target = path.with_name(f"{path.stem}-certs.pem")
+    if Kind.PKCS12 in kinds:
+        return InputError(_pkcs12_message(path, target))
+    if Kind.PKCS7 in kinds and Kind.CERTIFICATE not in kinds:
+        return InputError(
+            f"{path} is a PKCS#7 file, not PEM or DER certificates; "
+            f"convert it with 'openssl pkcs7 -in {path} -print_certs "
+            f"-out {target}' and give {target}"
+        )
+    if elements[0].encoding == "PEM":
+        # The PEM reader's message already lists the labels found.
+        return None
+    others = [kind for kind in kinds if kind not in _CERTIFICATE_KINDS]
+    if len(others) < len(kinds):
+        return None
+    found = ", ".join(dict.fromkeys(kind.value for kind in others))
+    return InputError(
+        f"{path} contains no certificate (found: {found}); give a PEM or "
+        "DER certificate file"
+    )
+
+
+def _pkcs12_message(path: Path, target: Path) -> str:
+    return (
+        f"{path} is a PKCS#12 (PFX) file, not PEM or DER certificates; it "
+        "keeps its key and certificates behind a password, and purepki "
+        "does not extract them. Extract the certificates with 'openssl "
+        f"pkcs12 -in {path} -nokeys -out {target}' (OpenSSL 3 needs "
+        "-legacy for RC2, which 'purepki inspect' shows) and give "
+        f"{target}"
+    )
 
 
 def describe_name(name: Name) -> str:
