@@ -12,8 +12,9 @@ from typing import Any, Optional
 import pytest
 
 from purepki.asn1.oids import ExtendedKeyUsageOID
-from purepki.backend import Backend
+from purepki.backend import ENVIRONMENT_VARIABLE, Backend
 from purepki.certificate import Certificate, CertificateBuilder
+from purepki.errors import BackendNotFound
 from purepki.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
@@ -821,3 +822,31 @@ def test_sha1_rejected_unless_allowed(
         leaf, [], [root], policy=APPLIANCE.with_sha1(), backend=backend
     )
     assert result.chain == (leaf, root)
+
+
+# --- Backend that is not installed -------------------------------------------
+#
+# A signature check that cannot run must raise, never read as a signature
+# that does not verify: the search would then reject every issuer, or
+# accept a leaf pinned in the trust store.
+
+
+def test_unknown_backend_argument_raises(chain: Any) -> None:
+    root, intermediate, leaf = chain
+    with pytest.raises(BackendNotFound, match="'nope'"):
+        verify_chain(leaf, [intermediate], [root], at=AT, backend="nope")
+
+
+def test_unknown_backend_variable_raises(
+    chain: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, intermediate, leaf = chain
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, "nope")
+    with pytest.raises(BackendNotFound):
+        verify_chain(leaf, [intermediate], [root], at=AT)
+
+
+def test_unknown_backend_with_pinned_leaf_raises(chain: Any) -> None:
+    _, _, leaf = chain
+    with pytest.raises(BackendNotFound):
+        verify_chain(leaf, [], [leaf], at=AT, backend="nope")

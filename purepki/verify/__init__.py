@@ -21,7 +21,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Optional, Union
 
-from purepki.backend import BackendLike
+from purepki.backend import BackendLike, get_backend
 from purepki.certificate import Certificate
 from purepki.verify.building import (
     BudgetExhausted,
@@ -157,8 +157,13 @@ def verify_chain(
     Raises:
         VerificationError: No chain passes; the error carries the reason,
             the failing certificate's position and the rule broken.
+        BackendNotFound: ``backend`` (or ``PUREPKI_BACKEND``) names a
+            backend that is not installed.
         ValueError: Inconsistent arguments.
     """
+    # Resolved first: a signature check that cannot run must not read as
+    # a signature that does not verify.
+    crypto = get_backend(backend)
     store = (
         trust_store
         if isinstance(trust_store, TrustStore)
@@ -178,7 +183,7 @@ def verify_chain(
         max_depth=policy.max_depth if max_depth is None else max_depth,
         required_ekus=tuple(required_ekus),
     )
-    builder = PathBuilder(store, pool, options, backend)
+    builder = PathBuilder(store, pool, options, crypto)
     try:
         for chain, checks, warnings in builder.search(leaf):
             return VerificationResult(chain, tuple(checks), tuple(warnings))

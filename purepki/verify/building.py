@@ -20,7 +20,12 @@ from typing import Optional
 from purepki._record import dataclass, field
 from purepki.backend import BackendLike
 from purepki.certificate import Certificate
-from purepki.errors import DecodeError, InvalidSignature, PurePKIError
+from purepki.errors import (
+    BackendNotFound,
+    DecodeError,
+    InvalidSignature,
+    PurePKIError,
+)
 from purepki.verify.result import Check, Reason
 from purepki.verify.store import CertificatePool, TrustStore
 from purepki.verify.validation import Options, PathFailure, validate_path
@@ -106,6 +111,8 @@ class PathBuilder:
         self.state.signatures_checked += 1
         try:
             child.verify_signature(issuer.public_key, backend=self.backend)
+        except BackendNotFound:
+            raise
         except (InvalidSignature, PurePKIError):
             result = False
         else:
