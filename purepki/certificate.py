@@ -104,6 +104,19 @@ class Certificate:
         self._source = source
         self._check_structure()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the DER bytes, parsed and checked again on load: the
+        # pyasn1 values inside do not pickle.
+        load = functools.partial(type(self).from_der, source=self._source)
+        return (load, (self._der,))
+
+    def __copy__(self) -> Certificate:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Certificate:
+        # Immutable, so a copy is the object itself, as for str and bytes.
+        return self
+
     # --- Construction ------------------------------------------------------
 
     @classmethod

@@ -115,6 +115,19 @@ class CertificateSigningRequest:
         self.subject  # noqa: B018
         self.extensions  # noqa: B018
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the DER bytes, parsed and checked again on load: the
+        # pyasn1 values inside do not pickle.
+        load = functools.partial(type(self).from_der, source=self._source)
+        return (load, (self._der,))
+
+    def __copy__(self) -> CertificateSigningRequest:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CertificateSigningRequest:
+        # Immutable, so a copy is the object itself, as for str and bytes.
+        return self
+
     @classmethod
     def from_der(
         cls, data: bytes, *, source: str = "certificate request"

@@ -27,6 +27,11 @@ class OID(str):
         self.display = display
         return self
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        # pickle and copy call __new__ with these; str's own give only the
+        # dotted text, and __new__ needs the display name too.
+        return (self.dotted, self.display)
+
     @property
     def dotted(self) -> str:
         """The OID as a plain dotted string."""
