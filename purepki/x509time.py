@@ -95,13 +95,15 @@ def encode_time(moment: datetime.datetime) -> Any:
     if moment.tzinfo is None:
         raise ValueError(
             f"time {moment.isoformat()} has no time zone; pass an aware "
-            "datetime such as datetime.now(timezone.utc)"
+            "datetime in whole seconds, such as "
+            "datetime.now(timezone.utc).replace(microsecond=0)"
         )
     moment = moment.astimezone(UTC)
     if moment.microsecond:
         raise ValueError(
-            f"time {moment.isoformat()} has fractional seconds; "
-            "certificates hold whole seconds"
+            f"time {moment.isoformat()} has fractional seconds, and "
+            "certificates hold whole seconds; pass "
+            "moment.replace(microsecond=0)"
         )
     if moment.year < 1950:
         raise ValueError(f"time {moment.isoformat()} is before 1950")
