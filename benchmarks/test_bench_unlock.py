@@ -9,8 +9,8 @@ Per backend (pure, and cryptography when installed):
   floor is the pure backend's time for the same file, so each
   cryptography row shows the ratio between backends;
 - AES-256-CBC and DES-EDE3-CBC encryption of 16 KiB through
-  ``purepki.ciphers.encrypt``, beside the raw ``cryptography`` cipher for
-  context.
+  ``purepki.ciphers.encrypt``, the cryptography rows beside the raw
+  ``cryptography`` cipher with the same PKCS#7 padding as their floor.
 
 The files are made once per session by the openssl command, as
 administrators make them, with openssl's own iteration counts.
@@ -46,6 +46,7 @@ KEY_FILES = {
 }
 
 BACKENDS = available_backends()
+PURE = "purepki (pure)"
 
 
 def _openssl(folder: Path, *args: str) -> None:
@@ -177,9 +178,14 @@ def test_unlock(
     benchmark.group = f"unlock RSA-2048 key: {label}"
 
     if backend_name == "pure":
-        describe("purepki (pure)")
+        describe(PURE, backend="pure", through_purepki=True)
     else:
-        describe(f"purepki ({backend_name})", floor="purepki (pure)")
+        describe(
+            f"purepki ({backend_name})",
+            floor=PURE,
+            backend=backend_name,
+            through_purepki=True,
+        )
 
     if label not in key_files:
         pytest.skip(f"this openssl cannot write {label} files")
@@ -206,9 +212,17 @@ def test_cipher_throughput(
     benchmark.group = f"encrypt 16 KiB: {cipher}"
 
     if backend_name == "pure":
-        describe("purepki (pure)")
+        describe(PURE, backend="pure", through_purepki=True)
     else:
-        describe(f"purepki ({backend_name})", floor="purepki (pure)")
+        # The raw cryptography rows are the floor of the cryptography
+        # backend; any other backend is compared with the pure one.
+        floor = "cryptography" if backend_name == "cryptography" else PURE
+        describe(
+            f"purepki ({backend_name})",
+            floor=floor,
+            backend=backend_name,
+            through_purepki=True,
+        )
 
     key = bytes(range(cipher.key_size))
     iv = bytes(cipher.block_size)
@@ -222,3 +236,44 @@ def test_cipher_throughput(
     )
 
     assert ciphers.decrypt(cipher, key, iv, result) == PAYLOAD
+
+
+@pytest.mark.benchmark(timer=time.process_time)
+@pytest.mark.parametrize(
+    "cipher", [ciphers.AES_256_CBC, ciphers.DES_EDE3_CBC], ids=str
+)
+def test_cipher_throughput_cryptography(
+    benchmark: Any, describe: DescribeRow, cipher: ciphers.Cipher
+) -> None:
+    """The same encryption with ``cryptography`` called directly: PKCS#7
+    padding, then CBC, as ``purepki.ciphers.encrypt`` does."""
+    if "cryptography" not in BACKENDS:
+        pytest.skip("the cryptography backend is not installed")
+    from cryptography.hazmat.decrepit.ciphers import algorithms as decrepit
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import (
+        Cipher,
+        algorithms,
+        modes,
+    )
+
+    benchmark.group = f"encrypt 16 KiB: {cipher}"
+    describe("cryptography", backend="cryptography")
+
+    key = bytes(range(cipher.key_size))
+    iv = bytes(cipher.block_size)
+    algorithm: Any = (
+        algorithms.AES(key)
+        if cipher.family is ciphers.CipherFamily.AES
+        else decrepit.TripleDES(key)
+    )
+
+    def encrypt() -> bytes:
+        padder = padding.PKCS7(cipher.block_size * 8).padder()
+        padded = padder.update(PAYLOAD) + padder.finalize()
+        encryptor = Cipher(algorithm, modes.CBC(iv)).encryptor()
+        return encryptor.update(padded) + encryptor.finalize()
+
+    result = benchmark.pedantic(encrypt, rounds=20, iterations=1)
+
+    assert result == ciphers.encrypt(cipher, key, iv, PAYLOAD, backend="pure")

@@ -29,12 +29,15 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from cryptography import exceptions as native_errors
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher as NativeCipher
+from cryptography.hazmat.primitives.ciphers import algorithms, modes
 
 from purepki.algorithms import (
     HashAlgorithm,
     SignatureAlgorithm,
     SignatureScheme,
 )
+from purepki.ciphers import CipherFamily
 from purepki.curves import P256, P384, P521, Curve
 from purepki.errors import (
     InvalidSignature,
@@ -523,29 +526,17 @@ class CryptographyBackend:
 
     @staticmethod
     def _native_cbc(cipher: Cipher, key: bytes, iv: bytes) -> Any:
-        # Imported here: the DES and RC2 classes live in
-        # cryptography.hazmat.decrepit since cryptography 43.
-        from cryptography.hazmat.decrepit.ciphers import (
-            algorithms as decrepit,
-        )
-        from cryptography.hazmat.primitives.ciphers import (
-            Cipher as NativeCipher,
-        )
-        from cryptography.hazmat.primitives.ciphers import algorithms, modes
-
-        from purepki.ciphers import CipherFamily
-
         family = cipher.family
         algorithm: Any
         if family is CipherFamily.AES:
             algorithm = algorithms.AES(key)
         elif family is CipherFamily.DES_EDE3:
-            algorithm = decrepit.TripleDES(key)
+            algorithm = _decrepit().TripleDES(key)
         elif family is CipherFamily.DES:
             # TDEA with K1 = K2 = K3 is single DES (SP 800-67 section 3.3).
-            algorithm = decrepit.TripleDES(key * 3)
+            algorithm = _decrepit().TripleDES(key * 3)
         else:
-            algorithm = decrepit.RC2(key)
+            algorithm = _decrepit().RC2(key)
         try:
             return NativeCipher(algorithm, modes.CBC(iv))
         except native_errors.UnsupportedAlgorithm as error:
@@ -556,9 +547,20 @@ class CryptographyBackend:
             ) from None
 
 
-def _needs_pure_rc2(cipher: Cipher, key: bytes) -> bool:
-    from purepki.ciphers import CipherFamily
+@functools.cache
+def _decrepit() -> Any:
+    """Return cryptography's module of the DES and RC2 classes.
 
+    Imported on first use, once: the module exists since cryptography 43,
+    so AES works with 42 too, and a function-level import on every call
+    cost a few microseconds per encryption.
+    """
+    from cryptography.hazmat.decrepit.ciphers import algorithms as decrepit
+
+    return decrepit
+
+
+def _needs_pure_rc2(cipher: Cipher, key: bytes) -> bool:
     return cipher.family is CipherFamily.RC2 and (
         len(key) != 16 or cipher.effective_key_bits != 128
     )
