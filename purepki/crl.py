@@ -559,9 +559,6 @@ class CertificateRevocationList:
     def __iter__(self) -> Iterator[RevokedCertificate]:
         return iter(self.revoked_certificates)
 
-    def __len__(self) -> int:
-        return len(self.revoked_certificates)
-
     def verify_signature(
         self, issuer_public_key: PublicKey, *, backend: BackendLike = None
     ) -> None:
@@ -591,7 +588,7 @@ class CertificateRevocationList:
     def __repr__(self) -> str:
         return (
             f"CertificateRevocationList(issuer={self.issuer.rfc4514()!r}, "
-            f"entries={len(self)})"
+            f"entries={len(self.revoked_certificates)})"
         )
 
 
