@@ -137,7 +137,8 @@ def run_case(
     # A case that carries CRLs expects every certificate below the trust
     # anchor to be checked against them; other cases check no revocation.
     crl_texts = case.get("crls") or ()
-    crls = [crl for crl in (_load_crl(text) for text in crl_texts) if crl]
+    loaded = [_load_crl(text) for text in crl_texts]
+    crls = [crl for crl in loaded if crl is not None]
     revocation = "chain" if crl_texts else "none"
     try:
         verify_chain(
