@@ -134,8 +134,8 @@ def run_case(
         if name.get("kind") == "RFC822"
     ]
     ekus = [_EKU_OIDS.get(name, name) for name in case["extended_key_usage"]]
-    # A case that carries CRLs expects every certificate below the trust
-    # anchor to be checked against them; other cases check no revocation.
+    # A case with CRLs has every certificate below the trust anchor checked
+    # against them. Cases without CRLs check no revocation.
     crl_texts = case.get("crls") or ()
     loaded = [_load_crl(text) for text in crl_texts]
     crls = [crl for crl in loaded if crl is not None]

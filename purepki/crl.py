@@ -124,9 +124,21 @@ class RevocationReason(enum.Enum):
     @property
     def label(self) -> str:
         """The ASN.1 name of the code, such as ``keyCompromise``."""
-        words = self.name.lower().split("_")
-        text = words[0] + "".join(word.title() for word in words[1:])
-        return text.replace("Ca", "CA").replace("aaC", "aAC")
+        return _REASON_LABELS[self]
+
+
+_REASON_LABELS = {
+    RevocationReason.UNSPECIFIED: "unspecified",
+    RevocationReason.KEY_COMPROMISE: "keyCompromise",
+    RevocationReason.CA_COMPROMISE: "cACompromise",
+    RevocationReason.AFFILIATION_CHANGED: "affiliationChanged",
+    RevocationReason.SUPERSEDED: "superseded",
+    RevocationReason.CESSATION_OF_OPERATION: "cessationOfOperation",
+    RevocationReason.CERTIFICATE_HOLD: "certificateHold",
+    RevocationReason.REMOVE_FROM_CRL: "removeFromCRL",
+    RevocationReason.PRIVILEGE_WITHDRAWN: "privilegeWithdrawn",
+    RevocationReason.AA_COMPROMISE: "aACompromise",
+}
 
 
 @dataclass(frozen=True)
@@ -258,6 +270,7 @@ class CertificateRevocationList:
                 "signatureAlgorithm",
                 outer,
             )
+
         has_entry_extensions = any(
             entry["crlEntryExtensions"].isValue
             for entry in tbs["revokedCertificates"]
@@ -277,6 +290,7 @@ class CertificateRevocationList:
                 "requires version v2 when extensions are present",
                 "tbsCertList.version",
             )
+
         if len(self._value["signature"]) % 8:
             raise self._fail(
                 "signature is not a whole number of octets",

@@ -59,8 +59,8 @@ RULE = "RFC 5280 section 6.3"
 
 
 class Revocation(enum.Enum):
-    """Which certificates of a chain have their revocation status
-    checked."""
+    """The revocation mode: the certificates of a chain whose revocation
+    status is checked."""
 
     NONE = "none"
     LEAF = "leaf"
@@ -183,6 +183,7 @@ def _unusable_reason(
     if not crl.issuer.matches(certificate.issuer):
         expected = certificate.issuer.rfc4514() or "an empty name"
         return f"its issuer is not the certificate's issuer {expected}"
+
     if crl.is_delta:
         return (
             f"it is a delta CRL (deltaCRLIndicator, base CRL number "
@@ -196,6 +197,7 @@ def _unusable_reason(
             f"it has the unknown critical extension {names}, so RFC 5280 "
             "section 5.2 forbids using it"
         )
+
     problem = _signature_problem(crl, issuer, policy, backend)
     if problem is not None:
         return problem
@@ -205,6 +207,7 @@ def _unusable_reason(
             "the issuer certificate's keyUsage lacks cRLSign, so its key "
             "may not sign CRLs (RFC 5280 section 6.3.3 (f))"
         )
+
     problem = _freshness_problem(crl, moment)
     if problem is not None:
         return problem
@@ -302,12 +305,12 @@ def _distribution_point_problem(
     point = crl.issuing_distribution_point
     assert point is not None
     crl_names = _point_names(point.full_name, point.relative_name, crl.issuer)
-    shown = ", ".join(str(name) for name in crl_names)
+    crl_names_text = ", ".join(str(name) for name in crl_names)
     extension = certificate.extensions.get(CRLDistributionPoints)
     value = extension.value if extension is not None else None
     if not isinstance(value, CRLDistributionPoints):
         return (
-            f"its issuingDistributionPoint names {shown}, and the "
+            f"its issuingDistributionPoint names {crl_names_text}, and the "
             "certificate has no cRLDistributionPoints, so the CRL does not "
             "cover it"
         )
@@ -323,7 +326,7 @@ def _distribution_point_problem(
         if any(_same_name(a, b) for a in crl_names for b in names):
             return None
     return (
-        f"its issuingDistributionPoint {shown} matches none of the "
+        f"its issuingDistributionPoint {crl_names_text} matches none of the "
         "certificate's cRLDistributionPoints (RFC 5280 section 6.3.3 "
         "(b)(2)(i))"
     )
