@@ -57,6 +57,10 @@ from purepki.verify.policy import Policy
 #: The rule cited by every revocation check.
 RULE = "RFC 5280 section 6.3"
 
+#: Signature check results by (CRL DER, issuer SubjectPublicKeyInfo DER,
+#: SHA-1 allowed): the reason the signature is not accepted, or ``None``.
+SignatureCache = dict[tuple[bytes, bytes, bool], Optional[str]]
+
 
 class Revocation(enum.Enum):
     """The revocation mode: the certificates of a chain whose revocation
@@ -135,6 +139,7 @@ def crl_status(
     moment: datetime.datetime,
     policy: Policy,
     backend: BackendLike = None,
+    signature_cache: Optional[SignatureCache] = None,
 ) -> Status:
     """Decide the revocation status of ``certificate`` from ``crls``.
 
@@ -146,12 +151,15 @@ def crl_status(
         moment: The validation time.
         policy: Decides which signature hashes are accepted.
         backend: Crypto backend for the CRL signatures.
+        signature_cache: Results of earlier CRL signature checks, which
+            path building reuses across candidate chains.
     """
+    cache = {} if signature_cache is None else signature_cache
     rejected: list[str] = []
     usable: list[CertificateRevocationList] = []
     for crl in crls:
         problem = _unusable_reason(
-            crl, certificate, issuer, moment, policy, backend
+            crl, certificate, issuer, moment, policy, backend, cache
         )
         if problem is None:
             usable.append(crl)
@@ -178,6 +186,7 @@ def _unusable_reason(
     moment: datetime.datetime,
     policy: Policy,
     backend: BackendLike,
+    cache: SignatureCache,
 ) -> Optional[str]:
     """Return why ``crl`` cannot decide the status, or ``None``."""
     if not crl.issuer.matches(certificate.issuer):
@@ -198,7 +207,10 @@ def _unusable_reason(
             "section 5.2 forbids using it"
         )
 
-    problem = _signature_problem(crl, issuer, policy, backend)
+    key = (crl.to_der(), issuer.spki_der, policy.allow_sha1)
+    if key not in cache:
+        cache[key] = _signature_problem(crl, issuer, policy, backend)
+    problem = cache[key]
     if problem is not None:
         return problem
     usage = issuer.key_usage

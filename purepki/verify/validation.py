@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from purepki._record import dataclass
+from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1.oids import (
     ExtendedKeyUsageOID,
@@ -53,6 +53,7 @@ from purepki.verify.revocation import (
 )
 from purepki.verify.revocation import (
     Revocation,
+    SignatureCache,
     crl_status,
     good_detail,
     revoked_detail,
@@ -113,6 +114,8 @@ class Options:
         revocation: Which certificates have their revocation checked.
         crls: The CRLs to check revocation against.
         backend: Crypto backend for the CRL signatures.
+        crl_signatures: CRL signature results, shared by the candidate
+            chains of one verification.
     """
 
     purpose: Purpose
@@ -125,6 +128,7 @@ class Options:
     revocation: Revocation = Revocation.NONE
     crls: tuple[CertificateRevocationList, ...] = ()
     backend: BackendLike = None
+    crl_signatures: SignatureCache = field(default_factory=dict)
 
 
 class PathFailure(PurePKIError):
@@ -317,6 +321,7 @@ def _step_revocation(walk: _Walk, index: int) -> None:
         options.moment,
         options.policy,
         options.backend,
+        options.crl_signatures,
     )
     if status.entry is not None:
         walk.record(
