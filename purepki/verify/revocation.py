@@ -279,7 +279,8 @@ def _freshness_problem(
 def _scope_problem(
     crl: CertificateRevocationList, certificate: Certificate
 ) -> Optional[str]:
-    """RFC 5280 section 6.3.3 (b)(2): the issuingDistributionPoint."""
+    """Check that the issuingDistributionPoint covers the certificate
+    (RFC 5280 section 6.3.3 (b)(2)); return the reason when it does not."""
     point = crl.issuing_distribution_point
     if point is None:
         return None
