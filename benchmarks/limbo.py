@@ -31,6 +31,7 @@ from typing import Any, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from purepki.certificate import Certificate
+from purepki.crl import CertificateRevocationList
 from purepki.errors import PurePKIError
 from purepki.verify import (
     POLICIES,
@@ -43,7 +44,6 @@ from purepki.verify import (
 
 #: Features purepki does not implement, with the reason.
 SKIPPED_FEATURES = {
-    "has-crl": "revocation lists are not checked by the verifier yet",
     "pedantic-public-suffix-wildcard": (
         "wildcards under public suffixes need the Public Suffix List, "
         "which purepki does not ship"
@@ -71,6 +71,16 @@ _EKU_OIDS = {
 def _load(pem_text: str, label: str) -> Optional[Certificate]:
     try:
         return Certificate.from_pem(pem_text, source=label)
+    except PurePKIError:
+        return None
+
+
+def _load_crl(pem_text: str) -> Optional[CertificateRevocationList]:
+    # A CRL that does not parse is left out. Revocation is then checked
+    # without it, and a certificate that it alone covered has an unknown
+    # status, which fails the case.
+    try:
+        return CertificateRevocationList.from_pem(pem_text, source="CRL")
     except PurePKIError:
         return None
 
@@ -124,6 +134,12 @@ def run_case(
         if name.get("kind") == "RFC822"
     ]
     ekus = [_EKU_OIDS.get(name, name) for name in case["extended_key_usage"]]
+    # A case with CRLs has every certificate below the trust anchor checked
+    # against them. Cases without CRLs check no revocation.
+    crl_texts = case.get("crls") or ()
+    loaded = [_load_crl(text) for text in crl_texts]
+    crls = [crl for crl in loaded if crl is not None]
+    revocation = "chain" if crl_texts else "none"
     try:
         verify_chain(
             leaf,
@@ -138,6 +154,8 @@ def run_case(
             policy=POLICIES[policy_name],
             required_ekus=ekus,
             backend=backend,
+            crls=crls,
+            revocation=revocation,
         )
     except VerificationError as error:
         return "FAILURE", f"{error.reason.name}: {error}"

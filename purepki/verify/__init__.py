@@ -23,6 +23,7 @@ from typing import Optional, Union
 
 from purepki.backend import BackendLike, get_backend
 from purepki.certificate import Certificate
+from purepki.crl import CertificateRevocationList
 from purepki.verify.building import (
     BudgetExhausted,
     PathBuilder,
@@ -36,6 +37,7 @@ from purepki.verify.result import (
     VerificationError,
     VerificationResult,
 )
+from purepki.verify.revocation import Revocation
 from purepki.verify.store import CertificatePool, TrustStore
 from purepki.verify.validation import Options
 
@@ -48,6 +50,7 @@ __all__ = [
     "Policy",
     "Purpose",
     "Reason",
+    "Revocation",
     "TrustStore",
     "VerificationError",
     "VerificationResult",
@@ -131,6 +134,8 @@ def verify_chain(
     policy: Policy = WEB_PKI,
     required_ekus: Iterable[str] = (),
     backend: BackendLike = None,
+    crls: Iterable[CertificateRevocationList] = (),
+    revocation: Union[Revocation, str] = Revocation.NONE,
 ) -> VerificationResult:
     """Find and validate a chain from ``leaf`` to a trust anchor.
 
@@ -150,6 +155,13 @@ def verify_chain(
         policy: :data:`WEB_PKI` (default) or :data:`APPLIANCE`.
         required_ekus: Extra key purposes the leaf's EKU must list.
         backend: Crypto backend for the signature checks.
+        crls: CRLs to check revocation against, in any order; CRLs of
+            other issuers are skipped.
+        revocation: ``none`` (default), ``leaf``, or ``chain`` (every
+            certificate but the trust anchor). Each checked certificate
+            needs a usable CRL from its issuer, else verification fails
+            with :attr:`Reason.REVOCATION_UNKNOWN`; a listed one fails
+            with :attr:`Reason.REVOKED`.
 
     Returns:
         The chain found and every check made.
@@ -159,7 +171,8 @@ def verify_chain(
             the failing certificate's position and the rule broken.
         BackendNotFound: ``backend`` (or ``PUREPKI_BACKEND``) names a
             backend that is not installed.
-        ValueError: Inconsistent arguments.
+        ValueError: Inconsistent arguments, or an unknown revocation
+            mode.
     """
     # Resolved first: a signature check that cannot run must not read as
     # a signature that does not verify.
@@ -182,6 +195,9 @@ def verify_chain(
         policy=policy,
         max_depth=policy.max_depth if max_depth is None else max_depth,
         required_ekus=tuple(required_ekus),
+        revocation=Revocation.parse(revocation),
+        crls=tuple(crls),
+        backend=crypto,
     )
     builder = PathBuilder(store, pool, options, crypto)
     try:

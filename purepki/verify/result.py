@@ -34,6 +34,8 @@ class Reason(enum.Enum):
     POLICY = "profile rule broken"
     DEPTH = "chain longer than the maximum depth"
     BUDGET = "path building gave up after too much work"
+    REVOKED = "certificate revoked"
+    REVOCATION_UNKNOWN = "revocation status unknown"
 
 
 @dataclass(frozen=True)

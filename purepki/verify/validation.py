@@ -9,7 +9,9 @@ failure raises :class:`PathFailure`.
 Not implemented: certificate policy processing (RFC 5280 section 6.1.3
 steps (d) to (f) and 6.1.4 steps (a), (b), (h) to (j)). The policy
 extensions are recognised, so a critical one does not fail the chain, and
-no policy is required of it. Revocation (step (a)(3)) is not checked here.
+no policy is required of it. Revocation (step (a)(3)) is checked against
+the CRLs given, for the certificates the revocation mode selects (see
+:mod:`purepki.verify.revocation`).
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from purepki._record import dataclass
+from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1.oids import (
     ExtendedKeyUsageOID,
     ExtensionOID,
     NameOID,
 )
+from purepki.backend import BackendLike
 from purepki.certificate import Certificate
+from purepki.crl import CertificateRevocationList
 from purepki.errors import PurePKIError
 from purepki.general_names import (
     DirectoryName,
@@ -44,6 +48,17 @@ from purepki.verify.names import (
 )
 from purepki.verify.policy import Policy, Purpose
 from purepki.verify.result import Check, Reason, describe_position
+from purepki.verify.revocation import (
+    RULE as REVOCATION_RULE,
+)
+from purepki.verify.revocation import (
+    Revocation,
+    SignatureCache,
+    crl_status,
+    good_detail,
+    revoked_detail,
+    unknown_detail,
+)
 
 # NOTE: certificate policy processing (RFC 5280 section 6.1.3 (d) to (f)
 # and 6.1.4 (a), (b), (h) to (j)) is not implemented. The policy
@@ -96,6 +111,11 @@ class Options:
         policy: The policy's switches.
         max_depth: Maximum number of certificates between leaf and anchor.
         required_ekus: Key purposes the leaf's EKU must list when present.
+        revocation: Which certificates have their revocation checked.
+        crls: The CRLs to check revocation against.
+        backend: Crypto backend for the CRL signatures.
+        crl_signatures: CRL signature results, shared by the candidate
+            chains of one verification.
     """
 
     purpose: Purpose
@@ -105,6 +125,10 @@ class Options:
     policy: Policy
     max_depth: int
     required_ekus: tuple[str, ...] = ()
+    revocation: Revocation = Revocation.NONE
+    crls: tuple[CertificateRevocationList, ...] = ()
+    backend: BackendLike = None
+    crl_signatures: SignatureCache = field(default_factory=dict)
 
 
 class PathFailure(PurePKIError):
@@ -281,6 +305,49 @@ def _step_validity(walk: _Walk, index: int) -> None:
 
 def _stamp(moment: datetime.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _step_revocation(walk: _Walk, index: int) -> None:
+    """6.1.3 (a)(3): the certificate is not revoked at the validation
+    time, by the CRL procedure of section 6.3."""
+    options = walk.options
+    if not options.revocation.covers(index, len(walk.chain)):
+        return
+    certificate = walk.chain[index]
+    status = crl_status(
+        certificate,
+        walk.chain[index + 1],
+        options.crls,
+        options.moment,
+        options.policy,
+        options.backend,
+        options.crl_signatures,
+    )
+    if status.entry is not None:
+        walk.record(
+            index,
+            "revocation",
+            REVOCATION_RULE,
+            False,
+            revoked_detail(status, certificate),
+            Reason.REVOKED,
+        )
+    if not status.known:
+        walk.record(
+            index,
+            "revocation",
+            REVOCATION_RULE,
+            False,
+            unknown_detail(status, certificate),
+            Reason.REVOCATION_UNKNOWN,
+        )
+    walk.record(
+        index,
+        "revocation",
+        REVOCATION_RULE,
+        True,
+        good_detail(status, certificate),
+    )
 
 
 def _step_issuer_name(walk: _Walk, index: int) -> None:
@@ -942,6 +1009,7 @@ def _run_steps(walk: _Walk) -> None:
         _step_signature(walk, index)
         _note_key_identifiers(walk, index)
         _step_validity(walk, index)
+        _step_revocation(walk, index)
         _step_issuer_name(walk, index)
         _step_name_constraints(walk, index)
         if is_issuer:
