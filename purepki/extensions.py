@@ -61,6 +61,7 @@ from purepki.general_names import (
     encode_oid,
     general_name_from_tree,
     general_names_from_tree,
+    is_valid_dns_name,
     join_path,
     openssl_long_name,
     prefix_error,
@@ -927,10 +928,15 @@ def _check_alternative_name(name: GeneralName, field_name: str) -> None:
             "use; give an IPAddress"
         )
     elif isinstance(name, DNSName):
-        if not name.value or any(ch.isspace() for ch in name.value):
+        absolute = name.value.endswith(".")
+        if absolute or not is_valid_dns_name(name.value, allow_wildcard=True):
             problem = (
-                f"has the dNSName {name.value!r}; a host name is not empty "
-                "and has no spaces (RFC 5280 section 4.2.1.6)"
+                f"has the dNSName {name.value!r}, which is not a host name "
+                "in the preferred name syntax: labels of letters, digits "
+                "and inner hyphens, 63 characters at most, a '*' only as "
+                "the whole left-most label, xn-- labels for other scripts "
+                "and no trailing dot (RFC 5280 section 4.2.1.6, RFC 1034 "
+                "section 3.5)"
             )
     elif isinstance(name, RFC822Name):
         if "@" not in name.value:

@@ -890,10 +890,35 @@ def test_alternative_name_address_length_checked() -> None:
     assert "3 octets" in info.value.reason
 
 
-def test_builder_rejects_space_in_dns_name() -> None:
-    value = SubjectAlternativeName((DNSName(" b.example.com"),))
-    with pytest.raises(ExtensionValueError, match="no spaces"):
+@pytest.mark.parametrize(
+    "name",
+    [
+        " b.example.com",
+        "exa mple.com",
+        "a..example.com",
+        "-a.example.com",
+        "a-.example.com",
+        "a_b.example.com",
+        "a.*.example.com",
+        "*.com",
+        "example.com.",
+        "a" * 64 + ".example.com",
+        "",
+    ],
+)
+def test_builder_rejects_bad_dns_name(name: str) -> None:
+    value = SubjectAlternativeName((DNSName(name),))
+    with pytest.raises(ExtensionValueError, match="preferred name syntax"):
         Extension.build(value, False)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["www.example.com", "*.example.com", "xn--bcher-kva.example", "a1-b.c"],
+)
+def test_builder_accepts_dns_name(name: str) -> None:
+    value = SubjectAlternativeName((DNSName(name),))
+    assert Extension.build(value, False).value == value
 
 
 def test_builder_rejects_non_ascii_dns_name() -> None:

@@ -108,7 +108,8 @@ def _host_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _checked_host(host: str) -> str:
     """Check a --host value: a DNS name, or an address given as a name."""
-    from purepki.verify.names import is_valid_dns_name, parse_reference_ip
+    from purepki.general_names import is_valid_dns_name
+    from purepki.verify.names import parse_reference_ip
 
     if parse_reference_ip(host) is not None:
         return host

@@ -17,7 +17,6 @@ carries both such a constraint and a name of that type is rejected.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable, Sequence
 from typing import Optional, Union
 
@@ -28,32 +27,12 @@ from purepki.general_names import (
     IPAddress,
     IPNetwork,
     RFC822Name,
+    is_valid_dns_name,
+    normalize_dns,
 )
 from purepki.name import Name
 
 IPValue = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
-
-_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
-
-
-def normalize_dns(name: str) -> str:
-    """Lower-case a DNS name and drop one trailing dot."""
-    lowered = name.lower()
-    return lowered[:-1] if lowered.endswith(".") else lowered
-
-
-def is_valid_dns_name(name: str, *, allow_wildcard: bool = False) -> bool:
-    """Tell whether ``name`` is a preferred-syntax DNS name (RFC 1034
-    section 3.5, RFC 5280 section 4.2.1.6), optionally with a wildcard as
-    the whole first label followed by at least two labels."""
-    if not name or len(name) > 253 or not name.isascii():
-        return False
-    labels = normalize_dns(name).split(".")
-    if allow_wildcard and labels[0] == "*":
-        if len(labels) < 3:
-            return False
-        labels = labels[1:]
-    return all(_LABEL.match(label) for label in labels)
 
 
 def dns_matches(presented: str, reference: str) -> bool:

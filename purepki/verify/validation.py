@@ -37,13 +37,13 @@ from purepki.general_names import (
     DNSName,
     GeneralName,
     RFC822Name,
+    is_valid_dns_name,
 )
 from purepki.keys import ECPublicKey, RSAPublicKey
 from purepki.verify.names import (
     ConstraintError,
     check_constraints,
     host_matches,
-    is_valid_dns_name,
     parse_reference_ip,
 )
 from purepki.verify.policy import Policy, Purpose
