@@ -316,6 +316,20 @@ def _add_verify(
         "(CA/Browser Forum profile)",
     )
     parser.add_argument(
+        "--crl",
+        action="append",
+        metavar="FILE",
+        help="CRLs (PEM or DER) to check revocation against; repeat for "
+        "more files",
+    )
+    parser.add_argument(
+        "--revocation",
+        choices=("none", "leaf", "chain"),
+        help="certificates whose revocation is checked: none, the leaf, "
+        "or every certificate but the trust anchor (default: leaf with "
+        "--crl, else none); one without a usable CRL fails",
+    )
+    parser.add_argument(
         "--explain", action="store_true", help="print every check made"
     )
     _host_options(parser)

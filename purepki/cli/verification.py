@@ -29,7 +29,11 @@ from purepki.cli.common import (
     parse_moment,
     print_json,
 )
-from purepki.cli.loading import describe_name, load_certificate_list
+from purepki.cli.loading import (
+    describe_name,
+    load_certificate_list,
+    read_file,
+)
 from purepki.text import expiry_status
 from purepki.verify import (
     POLICIES,
@@ -122,10 +126,38 @@ def _checked_host(host: str) -> str:
     return host
 
 
+def _revocation_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Read the --crl files and choose the revocation mode: the one given,
+    else ``leaf`` with CRLs (as ``openssl verify -crl_check``) and
+    ``none`` without.
+
+    Raises:
+        UsageError: A mode other than none without any --crl file.
+        InputError, DecodeError, UnsupportedCRL, OSError: A --crl file
+            cannot be read as CRLs.
+    """
+    files = args.crl or []
+    mode = args.revocation or ("leaf" if files else "none")
+    if mode != "none" and not files:
+        raise UsageError(
+            f"--revocation {mode} needs the CRLs to check against: give "
+            "each CRL file with --crl FILE"
+        )
+    crls = [crl for name in files for crl in _read_crls(Path(name))]
+    return {"crls": crls, "revocation": mode}
+
+
+def _read_crls(path: Path) -> list[Any]:
+    from purepki.crl import load_crls
+
+    return load_crls(read_file(path), source=str(path))
+
+
 def run_verify(args: argparse.Namespace) -> int:
     """Verify CERT's chain and print it, or the failing check."""
     at = parse_moment(args.at)
     ca = Path(args.ca) if args.ca else None
+    revocation = _revocation_options(args)
     inputs = read_inputs(Path(args.cert), Path(args.bundle), ca)
     policy = POLICIES[args.policy]
     purpose = Purpose(args.purpose)
@@ -137,6 +169,7 @@ def run_verify(args: argparse.Namespace) -> int:
             purpose=purpose,
             at=at,
             policy=policy,
+            **revocation,
             **_host_options(args),
         )
     except VerificationError as error:
@@ -147,9 +180,14 @@ def run_verify(args: argparse.Namespace) -> int:
         print_json({"file": args.cert, **result.to_json()})
         return EXIT_OK
     anchor = "pinned certificate" if inputs.pinned else "trust anchor"
+    checked = (
+        ""
+        if revocation["revocation"] == "none"
+        else f", revocation {revocation['revocation']}"
+    )
     out(
         f"OK: {args.cert} verified (policy {policy.name}, purpose "
-        f"{purpose.value}, {anchor} from "
+        f"{purpose.value}{checked}, {anchor} from "
         f"{args.ca or args.bundle})"
     )
     _print_chain(result.chain)
