@@ -19,11 +19,10 @@ from __future__ import annotations
 import datetime
 import ipaddress
 from collections.abc import Iterable
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from purepki.backend import BackendLike, get_backend
 from purepki.certificate import Certificate
-from purepki.crl import CertificateRevocationList
 from purepki.verify.building import (
     BudgetExhausted,
     PathBuilder,
@@ -40,6 +39,9 @@ from purepki.verify.result import (
 from purepki.verify.revocation import Revocation
 from purepki.verify.store import CertificatePool, TrustStore
 from purepki.verify.validation import Options
+
+if TYPE_CHECKING:
+    from purepki.crl import CertificateRevocationList
 
 __all__ = [
     "APPLIANCE",

@@ -36,23 +36,23 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Sequence
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1 import der
 from purepki.backend import BackendLike
 from purepki.certificate import Certificate, hex_serial
-from purepki.crl import (
-    CertificateRevocationList,
-    RevocationReason,
-    RevokedCertificate,
-)
 from purepki.errors import InvalidSignature, PurePKIError
 from purepki.extensions import CRLDistributionPoints
 from purepki.general_names import DirectoryName, GeneralName
 from purepki.name import Name
 from purepki.verify.policy import Policy
+
+if TYPE_CHECKING:
+    # The CRL module is imported where CRLs are checked: the values come
+    # from it, and a verification without CRLs does not need it.
+    from purepki.crl import CertificateRevocationList, RevokedCertificate
 
 #: The rule cited by every revocation check.
 RULE = "RFC 5280 section 6.3"
@@ -165,6 +165,8 @@ def crl_status(
             usable.append(crl)
         else:
             rejected.append(f"{describe_crl(crl)}: {problem}")
+    from purepki.crl import RevocationReason
+
     removed = None
     for crl in usable:
         entry = crl.find(certificate.serial_number)

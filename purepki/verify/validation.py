@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
@@ -30,7 +30,6 @@ from purepki.asn1.oids import (
 )
 from purepki.backend import BackendLike
 from purepki.certificate import Certificate
-from purepki.crl import CertificateRevocationList
 from purepki.errors import PurePKIError
 from purepki.general_names import (
     DirectoryName,
@@ -64,6 +63,9 @@ from purepki.verify.revocation import (
 # and 6.1.4 (a), (b), (h) to (j)) is not implemented. The policy
 # extensions below are accepted, even when critical, and no chain can be
 # required to assert a policy.
+
+if TYPE_CHECKING:
+    from purepki.crl import CertificateRevocationList
 
 #: Extensions whose semantics purepki processes or deliberately accepts.
 #: Certificate policy extensions are recognised without policy
