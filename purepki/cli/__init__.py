@@ -703,13 +703,20 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _is_help_option(token: str) -> bool:
+    """Tell whether ``token`` is ``--help`` or a prefix of it that
+    argparse reads as ``--help``: every prefix from ``--h`` on, because
+    no other top-level option starts with ``--h``."""
+    return len(token) >= 3 and "--help".startswith(token)
+
+
 def _command_of(argv: Sequence[str]) -> Optional[str]:
     """Return the subcommand that ``argv`` runs, or ``None`` when the
     whole parser is needed: for help, no command or an unknown one."""
     position = 0
     while position < len(argv):
         token = argv[position]
-        if token in ("-h", "--help", "--"):
+        if token in ("-h", "--") or _is_help_option(token):
             return None
         # argparse also takes a prefix of --backend, and its value follows.
         if len(token) > 2 and "--backend".startswith(token):
