@@ -40,7 +40,7 @@ from purepki.extensions import (
 )
 from purepki.keys import ECPublicKey, PrivateKey, PublicKey
 from purepki.name import Name
-from purepki.x509time import UTC
+from purepki.x509time import NO_EXPIRATION, UTC
 
 DEFAULT_CA_DAYS = 3650
 DEFAULT_SERVICE_DAYS = 365
@@ -63,20 +63,78 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(UTC).replace(microsecond=0)
 
 
-def _validity(
-    builder: CertificateBuilder,
-    days: int,
-    not_before: Optional[datetime.datetime],
-) -> CertificateBuilder:
+class ValidityError(SigningError):
+    """A validity period that no certificate can carry.
+
+    Attributes:
+        days: The requested number of days.
+        max_days: The largest number of days allowed from the same
+            notBefore, or 0 when ``days`` was not a whole number.
+    """
+
+    def __init__(self, message: str, days: object, max_days: int) -> None:
+        super().__init__(message)
+        self.days = days
+        self.max_days = max_days
+
+
+def max_validity_days(not_before: datetime.datetime) -> int:
+    """Return the largest number of days a certificate valid from
+    ``not_before`` may last: notAfter may not pass 9999-12-31T23:59:59Z,
+    the largest GeneralizedTime (RFC 5280 section 4.1.2.5)."""
+    return (NO_EXPIRATION - not_before.astimezone(UTC)).days
+
+
+def validity_period(
+    days: int, not_before: Optional[datetime.datetime] = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return notBefore and notAfter of a certificate valid for ``days``
+    days from ``not_before`` (now, in whole seconds, when ``None``).
+
+    Raises:
+        ValidityError: ``days`` is not a positive whole number, or
+            notAfter would pass 9999-12-31T23:59:59Z.
+        SigningError: ``not_before`` is naive.
+    """
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise SigningError(f"validity of {days!r} days; give at least 1 day")
+        raise ValidityError(
+            f"validity of {days!r} days; give a whole number, at least 1 day",
+            days,
+            0,
+        )
     if not_before is not None and not_before.tzinfo is None:
         raise SigningError(
             f"not_before {not_before.isoformat()} has no time zone; pass an "
             "aware datetime such as datetime.now(timezone.utc)"
         )
-    start = (not_before or _now()).astimezone(UTC).replace(microsecond=0)
-    end = start + datetime.timedelta(days=days)
+    start = not_before or _now()
+    try:
+        start = start.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise SigningError(
+            f"not_before {start.isoformat()} is outside the years 1950 to "
+            "9999 that a certificate can hold (RFC 5280 section 4.1.2.5)"
+        ) from None
+    max_days = max_validity_days(start)
+    if days > max_days:
+        # Checked before the addition, which raises OverflowError past
+        # year 9999.
+        raise ValidityError(
+            f"validity of {days} days from {start.isoformat()} ends after "
+            "9999-12-31T23:59:59Z, the latest notAfter that RFC 5280 "
+            f"section 4.1.2.5 allows; give at most {max_days} days",
+            days,
+            max_days,
+        )
+    return start, start + datetime.timedelta(days=days)
+
+
+def _validity(
+    builder: CertificateBuilder,
+    days: int,
+    not_before: Optional[datetime.datetime],
+) -> CertificateBuilder:
+    start, end = validity_period(days, not_before)
     return builder.not_valid_before(start).not_valid_after(end)
 
 
@@ -153,8 +211,9 @@ def self_signed_ca(
         backend: See :func:`purepki.backend.get_backend`.
 
     Raises:
-        SigningError: ``days`` is not positive, ``not_before`` is naive,
-            or ``subject`` is empty.
+        ValidityError: ``days`` is not positive or ends after
+            9999-12-31T23:59:59Z.
+        SigningError: ``not_before`` is naive or ``subject`` is empty.
         BuilderError: ``serial_number`` is not positive or too long.
     """
     if subject.is_empty:
@@ -312,6 +371,8 @@ def sign_request(
             ``path_length`` is given without ``Purpose.CA``; a CA request
             has an empty subject; the request has neither a subject nor a
             subjectAltName.
+        ValidityError: ``days`` is not positive or ends after
+            9999-12-31T23:59:59Z.
         InvalidSignature: The CSR's own signature does not verify.
     """
     _check_issuer(ca_certificate, ca_key, purpose)

@@ -1,0 +1,169 @@
+"""Defects a first trial of the ``purepki`` command found: validity and
+path length limits, OpenSSH public keys in a folder, chains without an
+issuer, default validity under a CA, empty passwords and wording."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from cli_support import CLI
+
+from purepki.certificate import BuilderError, CertificateBuilder
+from purepki.cli import issuing
+from purepki.curves import P256
+from purepki.keys import generate_ec_key
+from purepki.name import Name
+from purepki.profiles import (
+    ValidityError,
+    max_validity_days,
+    self_signed_ca,
+    validity_period,
+)
+from purepki.x509time import UTC
+
+EC = ("--key-type", "ec")
+
+
+def make_root(cli: CLI, folder: Path, name: str = "root") -> None:
+    code, _, err = cli.run("selfsigned", name, *EC, "--dir", str(folder))
+    assert code == 0, err
+
+
+def make_request(cli: CLI, folder: Path, name: str = "www") -> None:
+    code, _, err = cli.run(
+        "csr", name, f"CN:{name}.example.com", *EC, "--dir", str(folder)
+    )
+    assert code == 0, err
+
+
+# --- --days and --path-length limits -----------------------------------------
+
+
+def test_max_validity_days_ends_in_9999() -> None:
+    start = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+    days = max_validity_days(start)
+    latest = datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    end = start + datetime.timedelta(days=days)
+    assert end <= latest
+    assert latest - end < datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("days", [2920000, 999999999, 10**12])
+def test_validity_period_too_long(days: int) -> None:
+    start = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(ValidityError) as caught:
+        validity_period(days, start)
+    assert caught.value.max_days == max_validity_days(start)
+    assert "9999-12-31T23:59:59Z" in str(caught.value)
+
+
+def test_validity_period_last_allowed_day() -> None:
+    start = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+    _, end = validity_period(max_validity_days(start), start)
+    assert end.year == 9999
+
+
+def test_self_signed_ca_huge_days() -> None:
+    key = generate_ec_key(P256)
+    subject = Name.build([("CN", "big")])
+    with pytest.raises(ValidityError):
+        self_signed_ca(key, subject, days=99999999)
+
+
+def test_builder_time_out_of_range() -> None:
+    zone = datetime.timezone(datetime.timedelta(hours=-5))
+    late = datetime.datetime(9999, 12, 31, 22, 0, tzinfo=zone)
+    with pytest.raises(BuilderError, match="notAfter"):
+        CertificateBuilder().not_valid_after(late)
+
+
+@pytest.mark.parametrize("days", ["99999999", "2920000"])
+def test_selfsigned_days_too_large(
+    cli: CLI, tmp_path: Path, days: str
+) -> None:
+    code, _, err = cli.run(
+        "selfsigned", "big", "CN:big", *EC, "--days", days,
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert f"--days {days} is too large" in err
+    today = max_validity_days(datetime.datetime.now(UTC))
+    assert f"largest value allowed today is {today}" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "big.key").exists()
+
+
+def test_sign_days_too_large(cli: CLI, tmp_path: Path) -> None:
+    make_root(cli, tmp_path)
+    make_request(cli, tmp_path)
+    code, _, err = cli.run(
+        "sign", "www", "root", "--days", "999999999", "--force",
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert "--days 999999999 is too large" in err
+    assert not (tmp_path / "www.crt").exists()
+
+
+def test_sign_days_checked_again_by_library(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command's own check passes, so the library's error is reworded.
+    make_root(cli, tmp_path)
+    make_request(cli, tmp_path)
+    monkeypatch.setattr(issuing, "max_validity_days", lambda start: 10**12)
+    code, _, err = cli.run(
+        "sign", "www", "root", "--days", "2920000", "--dir", str(tmp_path)
+    )
+    assert code == 2
+    assert "--days 2920000 is too large" in err
+
+
+def test_selfsigned_san_days_checked_by_library(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(issuing, "max_validity_days", lambda start: 10**12)
+    code, _, err = cli.run(
+        "selfsigned", "lab", "CN:lab", "subjectAltName:lab.example.com",
+        *EC, "--days", "2920000", "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert "--days 2920000 is too large" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("days", ["0", "-5"])
+def test_days_not_positive(cli: CLI, tmp_path: Path, days: str) -> None:
+    code, _, err = cli.run(
+        "selfsigned", "r", *EC, "--days", days, "--dir", str(tmp_path)
+    )
+    assert code == 2
+    assert f"--days {days}; give a whole number of at least 1" in err
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "--path-length -1; give a whole number of 0 or more"),
+        (str(2**63), f"--path-length {2**63} is too large"),
+    ],
+)
+def test_path_length_out_of_range(
+    cli: CLI, tmp_path: Path, value: str, message: str
+) -> None:
+    code, _, err = cli.run(
+        "selfsigned", "r", *EC, "--path-length", value, "--dir",
+        str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert message in err
+    make_root(cli, tmp_path, "ca")
+    make_request(cli, tmp_path, "inter")
+    code, _, err = cli.run(
+        "sign", "inter", "ca", "--purpose", "ca", "--path-length", value,
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert message in err
