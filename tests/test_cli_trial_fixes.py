@@ -10,15 +10,23 @@ from pathlib import Path
 import pytest
 from cli_support import CLI
 
-from purepki.certificate import BuilderError, CertificateBuilder
+from purepki.certificate import (
+    BuilderError,
+    Certificate,
+    CertificateBuilder,
+    load_certificates,
+)
 from purepki.cli import issuing
+from purepki.csr import CSRBuilder
 from purepki.curves import P256
 from purepki.keys import generate_ec_key
 from purepki.name import Name
 from purepki.profiles import (
+    SigningError,
     ValidityError,
     max_validity_days,
     self_signed_ca,
+    sign_request,
     validity_period,
 )
 from purepki.x509time import UTC
@@ -26,9 +34,18 @@ from purepki.x509time import UTC
 EC = ("--key-type", "ec")
 
 
-def make_root(cli: CLI, folder: Path, name: str = "root") -> None:
-    code, _, err = cli.run("selfsigned", name, *EC, "--dir", str(folder))
+def make_root(
+    cli: CLI, folder: Path, name: str = "root", *options: str
+) -> None:
+    code, _, err = cli.run(
+        "selfsigned", name, *EC, "--dir", str(folder), *options
+    )
     assert code == 0, err
+
+
+def read_certificate(path: Path) -> Certificate:
+    (certificate,) = load_certificates(path.read_bytes())
+    return certificate
 
 
 def make_request(cli: CLI, folder: Path, name: str = "www") -> None:
@@ -167,3 +184,56 @@ def test_path_length_out_of_range(
     )  # fmt: skip
     assert code == 2
     assert message in err
+
+
+# --- Default validity under a CA ---------------------------------------------
+
+
+def test_sign_default_days_capped(cli: CLI, tmp_path: Path) -> None:
+    make_root(cli, tmp_path, "root", "--days", "100")
+    make_request(cli, tmp_path, "inter")
+    code, out, err = cli.run(
+        "sign", "inter", "root", "--purpose", "ca", "--dir", str(tmp_path)
+    )
+    assert code == 0, err
+    root = read_certificate(tmp_path / "root.crt")
+    inter = read_certificate(tmp_path / "inter.crt")
+    assert inter.not_after == root.not_after
+    assert "notAfter capped at root's notAfter" in out
+    assert "after root expires" not in err
+
+
+def test_sign_explicit_days_warns(cli: CLI, tmp_path: Path) -> None:
+    make_root(cli, tmp_path, "root", "--days", "100")
+    make_request(cli, tmp_path, "inter")
+    code, out, err = cli.run(
+        "sign", "inter", "root", "--purpose", "ca", "--days", "3650",
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    root = read_certificate(tmp_path / "root.crt")
+    inter = read_certificate(tmp_path / "inter.crt")
+    assert inter.not_after > root.not_after
+    assert "capped" not in out
+    assert "after root expires" in err
+
+
+def test_sign_default_days_within_ca(cli: CLI, tmp_path: Path) -> None:
+    make_root(cli, tmp_path)
+    make_request(cli, tmp_path)
+    code, out, err = cli.run("sign", "www", "root", "--dir", str(tmp_path))
+    assert code == 0, err
+    www = read_certificate(tmp_path / "www.crt")
+    assert www.not_after - www.not_before == datetime.timedelta(days=365)
+    assert "capped" not in out
+
+
+def test_sign_request_days_and_not_after() -> None:
+    key = generate_ec_key(P256)
+    subject = Name.build([("CN", "ca")])
+    ca = self_signed_ca(key, subject)
+    request = CSRBuilder().subject_name(subject).sign(key)
+    with pytest.raises(SigningError, match="pass one of them"):
+        sign_request(request, ca, key, days=5, not_after=ca.not_after)
+    signed = sign_request(request, ca, key, not_after=ca.not_after)
+    assert signed.not_after == ca.not_after

@@ -439,7 +439,8 @@ def _add_sign(
     parser.add_argument(
         "--days",
         type=int,
-        help="validity in days (default: 365, or 3650 with --purpose ca)",
+        help="validity in days (default: 365, or 3650 with --purpose ca, "
+        "but no later than the CA certificate's notAfter)",
     )
     _output_options(parser)
 

@@ -64,6 +64,7 @@ from purepki.profiles import (
     Purpose,
     SigningError,
     ValidityError,
+    default_days,
     ignored_request_extensions,
     max_validity_days,
     self_signed_ca,
@@ -496,6 +497,26 @@ def _load_ca(folder: Path, ca_name: str) -> tuple[Certificate, PrivateKey]:
     return certificate, key
 
 
+def _capped_not_after(
+    days: Optional[int], purpose: Purpose, ca_certificate: Certificate
+) -> Optional[datetime.datetime]:
+    """Return the CA certificate's notAfter when the default validity
+    (no ``--days``) would outlive it, else ``None``.
+
+    A certificate valid after its issuer expires fails verification from
+    then on. An expired CA is not capped, since notAfter would then come
+    before notBefore; the warning after signing reports it.
+    """
+    if days is not None:
+        return None
+    start = datetime.datetime.now(UTC).replace(microsecond=0)
+    end = start + datetime.timedelta(days=default_days(purpose))
+    ca_end = ca_certificate.not_after
+    if start < ca_end < end:
+        return ca_end
+    return None
+
+
 def run_sign(args: argparse.Namespace) -> int:
     """Sign NAME.csr with CA_NAME.key and CA_NAME.crt into NAME.crt."""
     name = check_name(args.name)
@@ -513,13 +534,15 @@ def run_sign(args: argparse.Namespace) -> int:
 
     request = load_csr(read_file(csr_path), source=str(csr_path))
     ca_certificate, ca_key = _load_ca(folder, ca_name)
+    not_after = _capped_not_after(args.days, purpose, ca_certificate)
     try:
         certificate = sign_request(
             request,
             ca_certificate,
             ca_key,
             purpose=purpose,
-            days=args.days,
+            days=None if not_after else args.days,
+            not_after=not_after,
             path_length=args.path_length,
         )
     except ValidityError as error:
@@ -534,6 +557,12 @@ def run_sign(args: argparse.Namespace) -> int:
     output.add(cert_path, certificate.to_pem().encode("ascii"))
     output.commit()
     _print_signed(cert_path, certificate, ca_certificate, purpose)
+    if not_after is not None:
+        out(
+            f"  notAfter capped at {ca_name}'s notAfter, because the "
+            f"default of {default_days(purpose)} days would outlive it; "
+            "give --days to choose the validity"
+        )
     if certificate.not_after > ca_certificate.not_after:
         note(
             f"{cert_path.name} is valid until "
