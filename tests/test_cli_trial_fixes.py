@@ -237,3 +237,71 @@ def test_sign_request_days_and_not_after() -> None:
         sign_request(request, ca, key, days=5, not_after=ca.not_after)
     signed = sign_request(request, ca, key, not_after=ca.not_after)
     assert signed.not_after == ca.not_after
+
+
+# --- check with a BUNDLE that lacks CERT's issuer ----------------------------
+
+
+def make_chain(cli: CLI, folder: Path) -> None:
+    """Make root, the intermediate inter signed by it, and www signed by
+    inter, all in ``folder``."""
+    make_root(cli, folder)
+    make_request(cli, folder, "inter")
+    code, _, err = cli.run(
+        "sign", "inter", "root", "--purpose", "ca", "--dir", str(folder)
+    )
+    assert code == 0, err
+    make_request(cli, folder)
+    code, _, err = cli.run("sign", "www", "inter", "--dir", str(folder))
+    assert code == 0, err
+
+
+def test_check_bundle_with_same_name(cli: CLI, tmp_path: Path) -> None:
+    make_chain(cli, tmp_path)
+    code, _, err = cli.run(
+        "selfsigned", "fake", "CN:inter.example.com", *EC,
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli.run(
+        "check", str(tmp_path / "www.crt"), str(tmp_path / "fake.crt"),
+        "--purpose", "server",
+    )  # fmt: skip
+    assert code == 1
+    assert "OK:" not in out
+    assert "FAIL  leaf      issuer found in BUNDLE" in out
+    assert "looked for issuer CN=inter.example.com" in out
+    assert "fake.crt signed CERT" in out
+    assert "its key does not verify CERT's signature" in out
+    assert "FAILED: 1 rule not met" in out
+    assert "issuer found in BUNDLE" in err
+
+
+def test_check_bundle_unrelated(cli: CLI, tmp_path: Path) -> None:
+    make_chain(cli, tmp_path)
+    make_root(cli, tmp_path, "other")
+    code, out, _ = cli.run(
+        "check", str(tmp_path / "www.crt"), str(tmp_path / "other.crt")
+    )
+    assert code == 1
+    assert "none there is named CN=inter.example.com" in out
+
+
+def test_check_bundle_with_issuer(cli: CLI, tmp_path: Path) -> None:
+    make_chain(cli, tmp_path)
+    code, out, err = cli.run(
+        "check", str(tmp_path / "www.crt"), str(tmp_path / "inter.crt")
+    )
+    assert code == 0, out + err
+    assert "issuer found in BUNDLE" not in out
+    assert "OK: usable as a TLS server" in out
+
+
+def test_check_self_signed_bundle(cli: CLI, tmp_path: Path) -> None:
+    make_root(cli, tmp_path)
+    make_root(cli, tmp_path, "other")
+    _, out, _ = cli.run(
+        "check", str(tmp_path / "root.crt"), str(tmp_path / "other.crt"),
+        "--at", "2030-01-01T00:00:00Z",
+    )  # fmt: skip
+    assert "issuer found in BUNDLE" not in out

@@ -54,6 +54,15 @@ def note(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def count_of(number: int, noun: str, plural: str = "") -> str:
+    """Format a count with its noun in the singular or plural:
+    ``1 certificate``, ``2 certificates``; ``plural`` defaults to the
+    noun with ``s`` added."""
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {plural or noun + 's'}"
+
+
 def print_json(value: Any) -> None:
     """Print JSON on standard output, indented and key-sorted."""
     import json
