@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cli_support import CLI
 
+from purepki import ssh
 from purepki.certificate import (
     BuilderError,
     Certificate,
@@ -19,7 +20,7 @@ from purepki.certificate import (
 from purepki.cli import issuing
 from purepki.csr import CSRBuilder
 from purepki.curves import P256
-from purepki.keys import generate_ec_key
+from purepki.keys import generate_ec_key, generate_rsa_key, load_private_key
 from purepki.name import Name
 from purepki.profiles import (
     SigningError,
@@ -305,3 +306,92 @@ def test_check_self_signed_bundle(cli: CLI, tmp_path: Path) -> None:
         "--at", "2030-01-01T00:00:00Z",
     )  # fmt: skip
     assert "issuer found in BUNDLE" not in out
+
+
+# --- OpenSSH public key files in list and inspect ----------------------------
+
+#: An ssh-ed25519 line, a key type purepki does not read.
+ED25519_LINE = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0"
+    "dh2l9GKJl ed@host\n"
+)
+
+
+def make_ssh_key(cli: CLI, folder: Path) -> str:
+    """Make alice.key and alice.csr, write alice.pub as the OpenSSH line
+    of the key, and return the key's OpenSSH fingerprint."""
+    make_request(cli, folder, "alice")
+    key = load_private_key((folder / "alice.key").read_bytes())
+    line = ssh.public_key_line(key, "alice@example")
+    (folder / "alice.pub").write_text(line + "\n")
+    return ssh.fingerprint(key)
+
+
+def test_list_openssh_public_key(cli: CLI, tmp_path: Path) -> None:
+    fingerprint = make_ssh_key(cli, tmp_path)
+    (tmp_path / "notes.txt").write_text("not a key\n")
+    code, out, err = cli.run("list", str(tmp_path))
+    assert code == 0, err
+    assert err == ""
+    assert "alice.pub" in out
+    assert "public key, EC P-256, OpenSSH" in out
+    assert fingerprint in out
+    assert "alice.key matches public key alice.pub (alice@example)" in out
+    assert "(1 other file is not a PKI file and is not shown)" in out
+
+
+def test_list_unsupported_ssh_key(cli: CLI, tmp_path: Path) -> None:
+    (tmp_path / "ed.pub").write_text(ED25519_LINE)
+    code, out, err = cli.run("list", str(tmp_path))
+    assert code == 0, err
+    assert "ed.pub" in out
+    assert "ssh-ed25519, OpenSSH: key type not read by purepki" in out
+
+
+def test_list_json_openssh_key(cli: CLI, tmp_path: Path) -> None:
+    fingerprint = make_ssh_key(cli, tmp_path)
+    code, out, err = cli.run("list", str(tmp_path), "--json")
+    assert code == 0, err
+    assert f'"ssh_fingerprint": "{fingerprint}"' in out
+    assert '"ssh_comment": "alice@example"' in out
+    assert "alice.pub" in out.split('"matches"')[1]
+
+
+def test_inspect_openssh_public_key(cli: CLI, tmp_path: Path) -> None:
+    fingerprint = make_ssh_key(cli, tmp_path)
+    code, out, err = cli.run("inspect", str(tmp_path / "alice.pub"))
+    assert code == 0, err
+    assert "1 element (OpenSSH)" in out
+    assert "line 1: public key, EC P-256, OpenSSH" in out
+    assert "OpenSSH type      : ecdsa-sha2-nistp256" in out
+    assert f"SSH fingerprint   : {fingerprint}" in out
+    assert "Comment           : alice@example" in out
+
+
+def test_inspect_openssh_rsa_lines(cli: CLI, tmp_path: Path) -> None:
+    rsa_key = generate_rsa_key(2048)
+    ec_key = generate_ec_key(P256)
+    lines = [
+        "# keys of the backup users",
+        ssh.public_key_line(rsa_key),
+        "",
+        ssh.public_key_line(ec_key, "second key"),
+    ]
+    path = tmp_path / "authorized_keys"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, err = cli.run("inspect", str(path))
+    assert code == 0, err
+    assert "2 elements (OpenSSH)" in out
+    assert "line 2: public key, RSA 2048 bits, OpenSSH" in out
+    assert "line 4: public key, EC P-256, OpenSSH" in out
+    assert f"SSH fingerprint   : {ssh.fingerprint(rsa_key)}" in out
+    assert "Comment           : (none)" in out
+
+
+def test_inspect_broken_ssh_line(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "bad.pub"
+    path.write_text("ssh-rsa AAAA!!notbase64 comment\n")
+    code, out, err = cli.run("inspect", str(path))
+    assert code == 3
+    assert "INVALID: key blob is not valid base64" in out
+    assert "bad.pub, line 1: key blob is not valid base64" in err
