@@ -5,6 +5,8 @@ issuer, default validity under a CA, empty passwords and wording."""
 from __future__ import annotations
 
 import datetime
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -395,3 +397,66 @@ def test_inspect_broken_ssh_line(cli: CLI, tmp_path: Path) -> None:
     assert code == 3
     assert "INVALID: key blob is not valid base64" in out
     assert "bad.pub, line 1: key blob is not valid base64" in err
+
+
+# --- Empty PKCS#12 passwords -------------------------------------------------
+
+
+def make_signed(cli: CLI, folder: Path) -> None:
+    make_root(cli, folder)
+    make_request(cli, folder)
+    code, _, err = cli.run("sign", "www", "root", "--dir", str(folder))
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("text", ["", "\n", "\r\n"])
+def test_pkcs12_empty_stdin_password(
+    cli: CLI, tmp_path: Path, text: str
+) -> None:
+    make_signed(cli, tmp_path)
+    code, _, err = cli.run_with_input(
+        text, "pkcs12", "www", "--force", "--password-stdin",
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert "the password read from --password-stdin is empty" in err
+    assert "press Enter at both prompts" in err
+    assert not (tmp_path / "www.p12").exists()
+
+
+def test_pkcs12_empty_password_file(cli: CLI, tmp_path: Path) -> None:
+    make_signed(cli, tmp_path)
+    password_file = tmp_path / "password"
+    password_file.write_text("\n")
+    code, _, err = cli.run(
+        "pkcs12", "www", "--password-file", str(password_file),
+        "--dir", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert f"--password-file {password_file} is empty" in err
+    assert not (tmp_path / "www.p12").exists()
+
+
+def test_pkcs12_empty_prompted_password(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    make_signed(cli, tmp_path)
+    answers = ["", ""]
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    monkeypatch.setattr(
+        getpass, "getpass", lambda prompt="", stream=None: answers.pop(0)
+    )
+    code, _, err = cli.run("pkcs12", "www", "--dir", str(tmp_path))
+    assert code == 0, err
+    assert "password of" in err
+    assert "is empty" in err
+    assert (tmp_path / "www.p12").exists()
+
+
+class _Terminal(io.StringIO):
+    """Standard input that claims to be a terminal."""
+
+    def isatty(self) -> bool:
+        return True
