@@ -229,7 +229,11 @@ def self_signed_ca(
         BuilderError: ``serial_number`` is not positive or too long.
     """
     if subject.is_empty:
-        raise SigningError("a CA certificate needs a subject; add CN:NAME")
+        raise SigningError(
+            "a CA certificate needs a subject (RFC 5280 section 4.1.2.6); "
+            "pass a non-empty Name, for example Name.build([('CN', "
+            "'Example CA')])"
+        )
     public = private_key.public_key()
     builder = CertificateBuilder().subject_name(subject).issuer_name(subject)
     builder = builder.public_key(public)

@@ -19,8 +19,8 @@ from purepki.certificate import (
     CertificateBuilder,
     load_certificates,
 )
-from purepki.cli import issuing
-from purepki.csr import CSRBuilder
+from purepki.cli import _COMMANDS, issuing
+from purepki.csr import CSRBuilder, InvalidRequest
 from purepki.curves import P256
 from purepki.keys import generate_ec_key, generate_rsa_key, load_private_key
 from purepki.name import Name
@@ -460,3 +460,82 @@ class _Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
+
+
+# --- Wording -----------------------------------------------------------------
+
+
+def test_bundle_one_certificate(cli: CLI, tmp_path: Path) -> None:
+    make_signed(cli, tmp_path)
+    target = tmp_path / "chain.pem"
+    code, out, err = cli.run(
+        "bundle", str(tmp_path / "www.crt"), str(tmp_path / "root.crt"),
+        "-o", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "1 certificate in chain order" in out
+
+
+def test_list_of_a_file(cli: CLI, tmp_path: Path) -> None:
+    make_root(cli, tmp_path)
+    path = tmp_path / "root.crt"
+    code, _, err = cli.run("list", str(path))
+    assert code == 2
+    assert f"{path} is a file, not a folder" in err
+    assert f"'purepki inspect {path}'" in err
+    assert "not found" not in err
+
+
+def test_list_missing_folder(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run("list", str(tmp_path / "missing"))
+    assert code == 3
+    assert "not found" in err
+
+
+def test_inspect_error_prefix(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a key\n")
+    code, _, err = cli.run("inspect", str(path))
+    assert code == 3
+    assert err.startswith(f"purepki inspect: error: {path}")
+
+
+def test_inspect_invalid_element_prefix(cli: CLI, tmp_path: Path) -> None:
+    path = tmp_path / "bad.pub"
+    path.write_text("ssh-rsa AAAA!! comment\n")
+    _, _, err = cli.run("inspect", str(path))
+    assert err.startswith(f"purepki inspect: error: {path}, line 1")
+
+
+def test_pkcs12_dir_help(cli: CLI) -> None:
+    code, out, _ = cli.run("pkcs12", "--help")
+    assert code == 0
+    assert "NAME.csr" not in out
+    assert "NAME.p12" in out
+
+
+@pytest.mark.parametrize("command", sorted(_COMMANDS))
+def test_help_exit_codes_wrong_password(cli: CLI, command: str) -> None:
+    code, out, _ = cli.run(command, "--help")
+    assert code == 0
+    assert "a wrong\n     password" in out
+
+
+def test_demo_no_order_warning(cli: CLI, tmp_path: Path) -> None:
+    code, _, err = cli.run("demo", str(tmp_path / "demo"))
+    assert code == 0, err
+    assert "out of order" not in err
+
+
+def test_csr_library_message() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        CSRBuilder().sign(generate_ec_key(P256))
+    assert "CN:NAME" not in str(caught.value)
+    assert "subject_name()" in str(caught.value)
+
+
+def test_self_signed_ca_message() -> None:
+    with pytest.raises(SigningError) as caught:
+        self_signed_ca(generate_ec_key(P256), Name.from_der(b"\x30\x00"))
+    assert "CN:NAME" not in str(caught.value)
+    assert "needs a subject" in str(caught.value)

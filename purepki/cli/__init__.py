@@ -134,12 +134,14 @@ def _host_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _output_options(parser: argparse.ArgumentParser) -> None:
+def _output_options(
+    parser: argparse.ArgumentParser,
+    files: str = "NAME.key, NAME.csr and NAME.crt",
+) -> None:
     parser.add_argument(
         "--dir",
         metavar="FOLDER",
-        help="folder of the NAME.key, NAME.csr and NAME.crt files "
-        "(default: the current folder)",
+        help=f"folder of the {files} files (default: the current folder)",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace existing files"
@@ -633,7 +635,7 @@ def _add_pkcs12(
         help="read the password of an encrypted NAME.key from FILE",
     )
     _password_options(parser, "NAME.p12")
-    _output_options(parser)
+    _output_options(parser, "NAME.key, NAME.crt and NAME.p12")
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:

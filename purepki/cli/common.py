@@ -27,8 +27,8 @@ EXIT_INPUT = 3
 EXIT_CODES_HELP = """\
 exit codes:
   0  success
-  1  the check failed (key and certificate do not match, verification or
-     a usage rule failed)
+  1  the check failed (key and certificate do not match, a wrong
+     password, verification or a usage rule failed)
   2  usage error (bad option, name or attribute; an output file exists)
   3  input error (a missing, unreadable or invalid file)"""
 

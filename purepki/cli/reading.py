@@ -15,6 +15,7 @@ from purepki.certificate import Certificate
 from purepki.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
+    count_of,
     note,
     now_or,
     out,
@@ -98,7 +99,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         try:
             items = load_items(path)
         except (PurePKIError, OSError) as error:
-            note(f"purepki inspect: {_error_text(path, error)}")
+            note(f"purepki inspect: error: {_error_text(path, error)}")
             reports.append({"file": str(path), "error": str(error)})
             failed = True
             continue
@@ -151,7 +152,7 @@ def _structure(item: Item) -> str:
 def _print_item(item: Item, items: list[Item], now: datetime.datetime) -> None:
     if item.error:
         out(f"    INVALID: {item.error}")
-        note(f"purepki inspect: {item.where}: {item.error}")
+        note(f"purepki inspect: error: {item.where}: {item.error}")
         return
     if item.status:
         out(f"    {item.status}")
@@ -208,7 +209,7 @@ def _print_crl(crl: RevocationList, now: datetime.datetime) -> None:
     else:
         stale = " (OUT OF DATE)" if crl.next_update < now else ""
         out(f"    Next Update : {format_time(crl.next_update)}{stale}")
-    out(f"    Revoked     : {crl.revoked} certificates")
+    out(f"    Revoked     : {count_of(crl.revoked, 'certificate')}")
     out(f"    Signature   : {crl.signature_algorithm} (not checked)")
 
 
@@ -216,7 +217,7 @@ def _print_signed_data(
     bundle: SignedDataBundle, now: datetime.datetime
 ) -> None:
     count = len(bundle.certificates)
-    out(f"    PKCS#7 signedData holding {count} certificates")
+    out(f"    PKCS#7 signedData holding {count_of(count, 'certificate')}")
     for number, certificate in enumerate(bundle.certificates, start=1):
         out(f"--- certificate {number} of {count} in the PKCS#7 structure")
         _print_certificate(certificate, now)
@@ -332,10 +333,17 @@ def list_folder(
     """Print what :func:`run_list` prints for ``folder``.
 
     Raises:
-        InputError: ``folder`` is not a folder.
+        UsageError: ``folder`` is a file.
+        InputError: ``folder`` does not exist.
     """
-    from purepki.cli.common import InputError
+    from purepki.cli.common import InputError, UsageError
 
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            f"{folder} is a file, not a folder; list shows the files of a "
+            f"folder, and 'purepki inspect {folder}' shows what a file "
+            "contains"
+        )
     if not folder.is_dir():
         raise InputError(f"folder {folder} not found")
     found, unreadable, others = _scan_folder(folder)
@@ -348,7 +356,7 @@ def list_folder(
         _print_listing(path, items, now)
     for path, message in unreadable:
         out(f"{path.name:<24} UNREADABLE: {message}")
-        note(f"purepki list: {message}")
+        note(f"purepki list: error: {message}")
     _print_matches(found)
     _print_expiry_summary(found, now)
     if others:
@@ -413,9 +421,8 @@ def _listing_line(item: Item, now: datetime.datetime) -> str:
             describe_name(certificate.subject)
             for certificate in value.certificates
         )
-        return (
-            f"PKCS#7 with {len(value.certificates)} certificates: {subjects}"
-        )
+        count = count_of(len(value.certificates), "certificate")
+        return f"PKCS#7 with {count}: {subjects}"
     if item.ssh is not None:
         return _ssh_listing(kind, item)
     if item.encryption:
