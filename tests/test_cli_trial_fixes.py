@@ -1,6 +1,7 @@
-"""Defects a first trial of the ``purepki`` command found: validity and
-path length limits, OpenSSH public keys in a folder, chains without an
-issuer, default validity under a CA, empty passwords and wording."""
+"""The ``purepki`` command's input limits and messages: validity and path
+length limits, OpenSSH public keys in a folder, a check BUNDLE without
+CERT's issuer, the default validity under a CA, empty passwords, and
+wording."""
 
 from __future__ import annotations
 
