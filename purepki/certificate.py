@@ -636,9 +636,16 @@ def _check_moment(moment: datetime.datetime, field: str) -> datetime.datetime:
         raise BuilderError(f"{field} must be a datetime, found {moment!r}")
     try:
         encode_time(moment)
+        return moment.astimezone(UTC)
     except ValueError as error:
         raise BuilderError(f"{field}: {error}") from None
-    return moment.astimezone(UTC)
+    except OverflowError:
+        # A time near year 1 or 9999 whose UTC equivalent is outside
+        # the range of datetime.
+        raise BuilderError(
+            f"{field} {moment.isoformat()} is outside the years 1950 to "
+            "9999 that a certificate can hold (RFC 5280 section 4.1.2.5)"
+        ) from None
 
 
 _PUBLIC_KEY_TYPES = (RSAPublicKey, ECPublicKey)

@@ -633,7 +633,10 @@ class CSRBuilder:
 
         if self.subject.is_empty and not self._alternative_names:
             raise InvalidRequest(
-                "a CSR needs a subject or a subjectAltName; add CN:NAME"
+                "a CSR needs a subject or a subjectAltName; set a non-empty "
+                "Name with subject_name(), for example Name.build([('CN', "
+                "'www.example.com')]), or names with "
+                "subject_alternative_names()"
             )
         algorithm = algorithm or signatures.default_algorithm(private_key)
         info = self.info_der(private_key.public_key())

@@ -40,7 +40,7 @@ from purepki.extensions import (
 )
 from purepki.keys import ECPublicKey, PrivateKey, PublicKey
 from purepki.name import Name
-from purepki.x509time import UTC
+from purepki.x509time import NO_EXPIRATION, UTC
 
 DEFAULT_CA_DAYS = 3650
 DEFAULT_SERVICE_DAYS = 365
@@ -63,20 +63,90 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(UTC).replace(microsecond=0)
 
 
-def _validity(
-    builder: CertificateBuilder,
-    days: int,
+class ValidityError(SigningError):
+    """A validity period that no certificate can carry.
+
+    Attributes:
+        days: The requested number of days.
+        max_days: The largest number of days allowed from the same
+            notBefore, or 0 when ``days`` was not a whole number.
+    """
+
+    def __init__(self, message: str, days: object, max_days: int) -> None:
+        super().__init__(message)
+        self.days = days
+        self.max_days = max_days
+
+
+def max_validity_days(not_before: datetime.datetime) -> int:
+    """Return the largest number of days a certificate valid from
+    ``not_before`` may last: notAfter may not pass 9999-12-31T23:59:59Z,
+    the largest GeneralizedTime (RFC 5280 section 4.1.2.5)."""
+    return (NO_EXPIRATION - not_before.astimezone(UTC)).days
+
+
+def _validity_start(
     not_before: Optional[datetime.datetime],
-) -> CertificateBuilder:
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise SigningError(f"validity of {days!r} days; give at least 1 day")
+) -> datetime.datetime:
+    """Return ``not_before`` in UTC and whole seconds, or now.
+
+    Raises:
+        SigningError: ``not_before`` is naive, or its UTC value is
+            outside the range of datetime.
+    """
     if not_before is not None and not_before.tzinfo is None:
         raise SigningError(
             f"not_before {not_before.isoformat()} has no time zone; pass an "
             "aware datetime such as datetime.now(timezone.utc)"
         )
-    start = (not_before or _now()).astimezone(UTC).replace(microsecond=0)
-    end = start + datetime.timedelta(days=days)
+    start = not_before or _now()
+    try:
+        return start.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise SigningError(
+            f"not_before {start.isoformat()} is outside the years 1950 to "
+            "9999 that a certificate can hold (RFC 5280 section 4.1.2.5)"
+        ) from None
+
+
+def validity_period(
+    days: int, not_before: Optional[datetime.datetime] = None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return notBefore and notAfter of a certificate valid for ``days``
+    days from ``not_before`` (now, in whole seconds, when ``None``).
+
+    Raises:
+        ValidityError: ``days`` is not a positive whole number, or
+            notAfter would pass 9999-12-31T23:59:59Z.
+        SigningError: ``not_before`` is naive.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValidityError(
+            f"validity of {days!r} days; give a whole number, at least 1 day",
+            days,
+            0,
+        )
+    start = _validity_start(not_before)
+    max_days = max_validity_days(start)
+    if days > max_days:
+        # Checked before the addition, which raises OverflowError past
+        # year 9999.
+        raise ValidityError(
+            f"validity of {days} days from {start.isoformat()} ends after "
+            "9999-12-31T23:59:59Z, the latest notAfter that RFC 5280 "
+            f"section 4.1.2.5 allows; give at most {max_days} days",
+            days,
+            max_days,
+        )
+    return start, start + datetime.timedelta(days=days)
+
+
+def _validity(
+    builder: CertificateBuilder,
+    days: int,
+    not_before: Optional[datetime.datetime],
+) -> CertificateBuilder:
+    start, end = validity_period(days, not_before)
     return builder.not_valid_before(start).not_valid_after(end)
 
 
@@ -153,12 +223,17 @@ def self_signed_ca(
         backend: See :func:`purepki.backend.get_backend`.
 
     Raises:
-        SigningError: ``days`` is not positive, ``not_before`` is naive,
-            or ``subject`` is empty.
+        ValidityError: ``days`` is not positive or ends after
+            9999-12-31T23:59:59Z.
+        SigningError: ``not_before`` is naive or ``subject`` is empty.
         BuilderError: ``serial_number`` is not positive or too long.
     """
     if subject.is_empty:
-        raise SigningError("a CA certificate needs a subject; add CN:NAME")
+        raise SigningError(
+            "a CA certificate needs a subject (RFC 5280 section 4.1.2.6); "
+            "pass a non-empty Name, for example Name.build([('CN', "
+            "'Example CA')])"
+        )
     public = private_key.public_key()
     builder = CertificateBuilder().subject_name(subject).issuer_name(subject)
     builder = builder.public_key(public)
@@ -236,6 +311,14 @@ def _subject_alternative_name(
     return SubjectAlternativeName(names) if names else None
 
 
+def default_days(purpose: Purpose) -> int:
+    """Return the validity in days that :func:`sign_request` uses when
+    given neither ``days`` nor ``not_after``."""
+    if purpose is Purpose.CA:
+        return DEFAULT_CA_DAYS
+    return DEFAULT_SERVICE_DAYS
+
+
 def ignored_request_extensions(
     request: CertificateSigningRequest,
 ) -> tuple[Extension, ...]:
@@ -269,6 +352,7 @@ def sign_request(
     path_length: Optional[int] = None,
     serial_number: Optional[int] = None,
     not_before: Optional[datetime.datetime] = None,
+    not_after: Optional[datetime.datetime] = None,
     algorithm: Optional[SignatureAlgorithm] = None,
     backend: BackendLike = None,
 ) -> Certificate:
@@ -302,6 +386,8 @@ def sign_request(
         path_length: pathLenConstraint of an intermediate CA.
         serial_number: A positive serial; random when ``None``.
         not_before: Start of validity; now (whole seconds) when ``None``.
+        not_after: End of validity, in place of ``days``, for example
+            the CA certificate's own notAfter.
         algorithm: The signature algorithm; the CA key's default (SHA-256
             for RSA and P-256) when ``None``.
         backend: See :func:`purepki.backend.get_backend`.
@@ -311,7 +397,10 @@ def sign_request(
             certificates or CAs, or its key does not match ``ca_key``;
             ``path_length`` is given without ``Purpose.CA``; a CA request
             has an empty subject; the request has neither a subject nor a
-            subjectAltName.
+            subjectAltName; both ``days`` and ``not_after`` are given.
+        ValidityError: ``days`` is not positive or ends after
+            9999-12-31T23:59:59Z.
+        BuilderError: ``not_after`` is before notBefore.
         InvalidSignature: The CSR's own signature does not verify.
     """
     _check_issuer(ca_certificate, ca_key, purpose)
@@ -326,18 +415,26 @@ def sign_request(
             "a CA certificate needs a subject (RFC 5280 section 4.1.2.6); "
             "the request's subject is empty"
         )
+    if days is not None and not_after is not None:
+        raise SigningError(
+            f"both days ({days!r}) and not_after ({not_after.isoformat()}) "
+            "given; pass one of them"
+        )
     if days is None:
-        days = DEFAULT_CA_DAYS
-        if purpose is not Purpose.CA:
-            days = DEFAULT_SERVICE_DAYS
+        days = default_days(purpose)
     key = request.public_key
     builder = CertificateBuilder().subject_name(request.subject)
     builder = builder.issuer_name(ca_certificate.subject).public_key(key)
     if serial_number is not None:
         builder = builder.serial_number(serial_number)
     # NOTE: the validity is not clipped to the CA's own notAfter, so a
-    # certificate may outlive its issuer, as with openssl x509 -req.
-    builder = _validity(builder, days, not_before)
+    # certificate may outlive its issuer, as with openssl x509 -req,
+    # unless the caller passes that notAfter.
+    if not_after is None:
+        builder = _validity(builder, days, not_before)
+    else:
+        start = _validity_start(not_before)
+        builder = builder.not_valid_before(start).not_valid_after(not_after)
     extensions = _profile_extensions(key, purpose, path_length)
     extensions.append((_authority_key_id(ca_certificate), False))
     san = _subject_alternative_name(request, purpose)

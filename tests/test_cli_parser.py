@@ -33,6 +33,11 @@ def _subparser(
         ([], None),
         (["--help"], None),
         (["-h", "verify"], None),
+        (["--h", "verify"], None),
+        (["--he", "verify"], None),
+        (["--hel", "list"], None),
+        (["--help", "list"], None),
+        (["verify", "--he"], "verify"),
         (["--backend", "pure"], None),
         (["veriffy", "a.pem"], None),
         (["--", "verify"], None),
@@ -92,3 +97,14 @@ def test_help_width_ignores_bad_columns(
 ) -> None:
     monkeypatch.setenv("COLUMNS", value)
     assert cli._terminal_columns() > 0
+
+
+@pytest.mark.parametrize("option", ["--h", "--he", "--hel"])
+def test_help_prefix_lists_every_command(
+    option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main([option, "verify"])
+    assert code == 0
+    help_text = capsys.readouterr().out
+    for name in cli._COMMANDS:
+        assert re.search(rf"^ +{re.escape(name)}\s", help_text, re.M)

@@ -134,12 +134,14 @@ def _host_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _output_options(parser: argparse.ArgumentParser) -> None:
+def _output_options(
+    parser: argparse.ArgumentParser,
+    files: str = "NAME.key, NAME.csr and NAME.crt",
+) -> None:
     parser.add_argument(
         "--dir",
         metavar="FOLDER",
-        help="folder of the NAME.key, NAME.csr and NAME.crt files "
-        "(default: the current folder)",
+        help=f"folder of the {files} files (default: the current folder)",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace existing files"
@@ -453,7 +455,8 @@ def _add_sign(
     parser.add_argument(
         "--days",
         type=int,
-        help="validity in days (default: 365, or 3650 with --purpose ca)",
+        help="validity in days (default: 365, or 3650 with --purpose ca, "
+        "but no later than the CA certificate's notAfter)",
     )
     _output_options(parser)
 
@@ -646,7 +649,7 @@ def _add_pkcs12(
         help="read the password of an encrypted NAME.key from FILE",
     )
     _password_options(parser, "NAME.p12")
-    _output_options(parser)
+    _output_options(parser, "NAME.key, NAME.crt and NAME.p12")
 
 
 def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
@@ -717,13 +720,20 @@ def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _is_help_option(token: str) -> bool:
+    """Tell whether ``token`` is ``--help`` or a prefix of it that
+    argparse reads as ``--help``: every prefix from ``--h`` on, because
+    no other top-level option starts with ``--h``."""
+    return len(token) >= 3 and "--help".startswith(token)
+
+
 def _command_of(argv: Sequence[str]) -> Optional[str]:
     """Return the subcommand that ``argv`` runs, or ``None`` when the
     whole parser is needed: for help, no command or an unknown one."""
     position = 0
     while position < len(argv):
         token = argv[position]
-        if token in ("-h", "--help", "--"):
+        if token in ("-h", "--") or _is_help_option(token):
             return None
         # argparse also takes a prefix of --backend, and its value follows.
         if len(token) > 2 and "--backend".startswith(token):

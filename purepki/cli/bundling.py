@@ -15,7 +15,7 @@ from pathlib import Path
 
 from purepki._record import dataclass
 from purepki.certificate import Certificate
-from purepki.cli.common import EXIT_OK, note, out
+from purepki.cli.common import EXIT_OK, count_of, note, out
 from purepki.cli.loading import describe_name, load_certificate_list
 from purepki.errors import PurePKIError
 from purepki.files import OutputFiles
@@ -137,7 +137,9 @@ def run_bundle(args: argparse.Namespace) -> int:
         )
     output.add(target, bundle_text(chain).encode("ascii"))
     output.commit()
-    out(f"wrote {target}: {len(chain)} certificates in chain order")
+    out(
+        f"wrote {target}: {count_of(len(chain), 'certificate')} in chain order"
+    )
     for certificate in chain:
         out(f"  {describe_name(certificate.subject)}")
     return EXIT_OK

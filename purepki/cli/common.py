@@ -27,8 +27,8 @@ EXIT_INPUT = 3
 EXIT_CODES_HELP = """\
 exit codes:
   0  success
-  1  the check failed (key and certificate do not match, verification or
-     a usage rule failed)
+  1  the check failed (key and certificate do not match, a wrong
+     password, verification or a usage rule failed)
   2  usage error (bad option, name or attribute; an output file exists)
   3  input error (a missing, unreadable or invalid file)"""
 
@@ -52,6 +52,15 @@ def out(text: str = "") -> None:
 def note(text: str) -> None:
     """Print a diagnostic line on standard error."""
     print(text, file=sys.stderr)
+
+
+def count_of(number: int, noun: str, plural: str = "") -> str:
+    """Format a count with its noun in the singular or plural:
+    ``1 certificate``, ``2 certificates``; ``plural`` defaults to the
+    noun with ``s`` added."""
+    if number == 1:
+        return f"{number} {noun}"
+    return f"{number} {plural or noun + 's'}"
 
 
 def print_json(value: Any) -> None:

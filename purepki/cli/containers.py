@@ -489,6 +489,33 @@ def _split_certificates(
     return leaf, chain
 
 
+def _reject_empty_option_password(
+    args: argparse.Namespace, p12_path: Path
+) -> None:
+    """Reject an empty password that came from --password-file or
+    --password-stdin, which is almost always an empty file or a failed
+    pipe rather than a choice.
+
+    Raises:
+        UsageError: The password came from one of those options.
+    """
+    if args.password_file is not None:
+        source = f"--password-file {args.password_file}"
+        cause = "the file is empty or holds only a line end"
+    elif args.password_stdin:
+        source = "--password-stdin"
+        cause = "the command before the pipe failed or printed nothing"
+    else:
+        return
+    raise UsageError(
+        f"the password read from {source} is empty, so {p12_path} would "
+        f"not be protected (usually {cause}); give the password, or to write "
+        f"{p12_path.name} with an empty password on purpose, run the "
+        "command in a terminal without a password option and press Enter "
+        "at both prompts"
+    )
+
+
 def run_pkcs12(args: argparse.Namespace) -> int:
     """Write NAME.p12 from NAME.key, NAME.crt and an optional bundle."""
     name = check_name(args.name)
@@ -517,6 +544,7 @@ def run_pkcs12(args: argparse.Namespace) -> int:
         return EXIT_CHECK_FAILED
     password = read_password(args, f"Password for {p12_path}: ", confirm=True)
     if not password:
+        _reject_empty_option_password(args, p12_path)
         note(
             f"warning: the password of {p12_path} is empty, so anyone who "
             "has the file can read the key"

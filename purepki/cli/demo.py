@@ -108,8 +108,8 @@ def demo_steps(
             [
                 "bundle",
                 path("demo-server.crt"),
-                path("demo-root.crt"),
                 path("demo-intermediate.crt"),
+                path("demo-root.crt"),
                 "--full-chain",
                 "-o",
                 path("demo-server-fullchain.pem"),

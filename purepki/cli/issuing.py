@@ -63,9 +63,13 @@ from purepki.profiles import (
     DEFAULT_CA_DAYS,
     Purpose,
     SigningError,
+    ValidityError,
+    default_days,
     ignored_request_extensions,
+    max_validity_days,
     self_signed_ca,
     sign_request,
+    validity_period,
 )
 from purepki.x509time import UTC, format_time
 
@@ -245,8 +249,61 @@ def _describe_names(names: tuple[GeneralName, ...]) -> str:
 
 
 def _check_days(days: Optional[int]) -> None:
-    if days is not None and days < 1:
-        raise UsageError(f"--days {days}; give at least 1")
+    """Check ``--days`` against a validity that starts now.
+
+    Raises:
+        UsageError: ``days`` is below 1, or notAfter would pass
+            9999-12-31T23:59:59Z.
+    """
+    if days is None:
+        return
+    if days < 1:
+        raise UsageError(f"--days {days}; give a whole number of at least 1")
+    start = datetime.datetime.now(UTC).replace(microsecond=0)
+    max_days = max_validity_days(start)
+    if days > max_days:
+        raise _days_too_large(days, max_days)
+
+
+def _days_too_large(days: object, max_days: int) -> UsageError:
+    return UsageError(
+        f"--days {days} is too large: the certificate would be valid "
+        "after 9999-12-31T23:59:59Z, the latest notAfter (RFC 5280 "
+        f"section 4.1.2.5); the largest value allowed today is {max_days}"
+    )
+
+
+def _usage_error(error: ValidityError) -> UsageError:
+    """Reword the library's error about a validity period in terms of
+    ``--days``."""
+    if error.max_days < 1:
+        return UsageError(
+            f"--days {error.days}; give a whole number of at least 1"
+        )
+    return _days_too_large(error.days, error.max_days)
+
+
+#: The largest --path-length accepted, the largest signed 64-bit
+#: integer. pathLenConstraint counts the CAs allowed below a CA, so any
+#: value above the depth of real chains limits nothing.
+#: NOTE: RFC 5280 sets no upper bound, and this one is a choice that
+#: keeps the value within the 64-bit integers that parsers use.
+MAX_PATH_LENGTH = 2**63 - 1
+
+
+def _check_path_length(path_length: Optional[int]) -> None:
+    if path_length is None:
+        return
+    if path_length < 0:
+        raise UsageError(
+            f"--path-length {path_length}; give a whole number of 0 or more"
+        )
+    if path_length > MAX_PATH_LENGTH:
+        raise UsageError(
+            f"--path-length {path_length} is too large; the largest value "
+            f"allowed is {MAX_PATH_LENGTH} (2^63 - 1), and any value above "
+            "the depth of real chains limits nothing"
+        )
 
 
 def _paths(folder: Path, name: str, *extensions: str) -> tuple[Path, ...]:
@@ -347,7 +404,7 @@ def _self_signed(
     if not names:
         return self_signed_ca(key, subject, days=days, path_length=path_length)
     public = key.public_key()
-    start = datetime.datetime.now(UTC).replace(microsecond=0)
+    start, end = validity_period(days)
     ski = SubjectKeyIdentifier.from_public_key(public)
     usage = KeyUsage(
         frozenset({"key_cert_sign", "crl_sign", "digital_signature"})
@@ -358,7 +415,7 @@ def _self_signed(
         .issuer_name(subject)
         .public_key(public)
         .not_valid_before(start)
-        .not_valid_after(start + datetime.timedelta(days=days))
+        .not_valid_after(end)
         .add_extensions(
             [
                 (BasicConstraints(ca=True, path_length=path_length), True),
@@ -390,8 +447,7 @@ def run_selfsigned(args: argparse.Namespace) -> int:
     subject = _subject(attributes)
     names = _alternative_names(attributes)
     _check_days(args.days)
-    if args.path_length is not None and args.path_length < 0:
-        raise UsageError(f"--path-length {args.path_length}; give 0 or more")
+    _check_path_length(args.path_length)
     check_key_options(args)
     key_path, cert_path = _paths(folder_of(args), name, ".key", ".crt")
     output = OutputFiles(force=args.force)
@@ -399,7 +455,10 @@ def run_selfsigned(args: argparse.Namespace) -> int:
 
     key = generate_key(args)
     days = args.days or DEFAULT_CA_DAYS
-    certificate = _self_signed(key, subject, names, days, args.path_length)
+    try:
+        certificate = _self_signed(key, subject, names, days, args.path_length)
+    except ValidityError as error:
+        raise _usage_error(error) from None
     output.add(key_path, _key_bytes(key), private=True)
     output.add(cert_path, certificate.to_pem().encode("ascii"))
     output.commit()
@@ -438,6 +497,26 @@ def _load_ca(folder: Path, ca_name: str) -> tuple[Certificate, PrivateKey]:
     return certificate, key
 
 
+def _capped_not_after(
+    days: Optional[int], purpose: Purpose, ca_certificate: Certificate
+) -> Optional[datetime.datetime]:
+    """Return the CA certificate's notAfter when the default validity
+    (no ``--days``) would outlive it, else ``None``.
+
+    A certificate valid after its issuer expires fails verification from
+    then on. An expired CA is not capped, since notAfter would then come
+    before notBefore; the warning after signing reports it.
+    """
+    if days is not None:
+        return None
+    start = datetime.datetime.now(UTC).replace(microsecond=0)
+    end = start + datetime.timedelta(days=default_days(purpose))
+    ca_end = ca_certificate.not_after
+    if start < ca_end < end:
+        return ca_end
+    return None
+
+
 def run_sign(args: argparse.Namespace) -> int:
     """Sign NAME.csr with CA_NAME.key and CA_NAME.crt into NAME.crt."""
     name = check_name(args.name)
@@ -445,8 +524,7 @@ def run_sign(args: argparse.Namespace) -> int:
     purpose = Purpose(args.purpose)
     if args.path_length is not None and purpose is not Purpose.CA:
         raise UsageError("--path-length applies only to --purpose ca")
-    if args.path_length is not None and args.path_length < 0:
-        raise UsageError(f"--path-length {args.path_length}; give 0 or more")
+    _check_path_length(args.path_length)
     _check_days(args.days)
     folder = folder_of(args)
     csr_path = folder / f"{name}.csr"
@@ -456,15 +534,19 @@ def run_sign(args: argparse.Namespace) -> int:
 
     request = load_csr(read_file(csr_path), source=str(csr_path))
     ca_certificate, ca_key = _load_ca(folder, ca_name)
+    not_after = _capped_not_after(args.days, purpose, ca_certificate)
     try:
         certificate = sign_request(
             request,
             ca_certificate,
             ca_key,
             purpose=purpose,
-            days=args.days,
+            days=None if not_after else args.days,
+            not_after=not_after,
             path_length=args.path_length,
         )
+    except ValidityError as error:
+        raise _usage_error(error) from None
     except SigningError as error:
         raise InputError(f"cannot sign with {ca_name}: {error}") from None
     except InvalidSignature:
@@ -475,6 +557,12 @@ def run_sign(args: argparse.Namespace) -> int:
     output.add(cert_path, certificate.to_pem().encode("ascii"))
     output.commit()
     _print_signed(cert_path, certificate, ca_certificate, purpose)
+    if not_after is not None:
+        out(
+            f"  notAfter capped at {ca_name}'s notAfter, because the "
+            f"default of {default_days(purpose)} days would outlive it; "
+            "give --days to choose the validity"
+        )
     if certificate.not_after > ca_certificate.not_after:
         note(
             f"{cert_path.name} is valid until "

@@ -17,7 +17,12 @@ from purepki.asn1.oids import ContentTypeOID, display_name
 from purepki.certificate import Certificate, load_certificates
 from purepki.cli.common import InputError
 from purepki.csr import CertificateSigningRequest
-from purepki.errors import DecodeError, EncryptedKeyError, PurePKIError
+from purepki.errors import (
+    DecodeError,
+    EncryptedKeyError,
+    PurePKIError,
+    UnsupportedAlgorithm,
+)
 from purepki.files import Element, Kind, read_elements
 from purepki.keys import (
     ECPrivateKey,
@@ -75,6 +80,23 @@ Value = Union[
 
 
 @dataclass(frozen=True)
+class SSHFacts:
+    """The facts of an OpenSSH public key line besides the key.
+
+    Attributes:
+        key_type: The type before the blob, such as ``ssh-rsa``.
+        fingerprint: The fingerprint ``ssh-keygen -l`` prints
+            (``SHA256:`` and unpadded base64); empty when purepki does
+            not read the key type.
+        comment: The text after the blob; empty when there is none.
+    """
+
+    key_type: str
+    fingerprint: str
+    comment: str
+
+
+@dataclass(frozen=True)
 class Item:
     """One element of a file with what it parsed into.
 
@@ -89,6 +111,8 @@ class Item:
         encryption: How the element is protected, read without a
             password: the scheme of an encrypted key, or the MAC and the
             schemes of a PKCS#12 file; empty otherwise.
+        ssh: The facts of an OpenSSH public key line; ``None`` for
+            other elements.
     """
 
     path: Path
@@ -98,6 +122,7 @@ class Item:
     error: str = ""
     total: int = 1
     encryption: tuple[str, ...] = ()
+    ssh: Optional[SSHFacts] = None
 
     @property
     def kind(self) -> Kind:
@@ -149,20 +174,81 @@ def read_file(path: Path) -> bytes:
 
 
 def load_items(path: Path) -> list[Item]:
-    """Read and parse every element of a file.
+    """Read and parse every element of a file: PEM blocks, DER elements,
+    or the lines of an OpenSSH public key file.
 
     Raises:
-        DecodeError: The file is neither PEM nor DER, or its PEM armour
-            is broken.
+        DecodeError: The file is neither PEM nor DER nor OpenSSH public
+            key lines, or its PEM armour is broken.
         OSError: The file cannot be read.
         InputError: See :func:`read_file`.
     """
     data = read_file(path)
-    elements = read_elements(data, str(path))
+    try:
+        elements = read_elements(data, str(path))
+    except DecodeError:
+        ssh_items = _openssh_items(path, data)
+        if ssh_items is None:
+            raise
+        return ssh_items
     return [
         replace(_parse(path, element), total=len(elements))
         for element in elements
     ]
+
+
+#: Encoding shown for OpenSSH public key lines, next to PEM and DER.
+OPENSSH = "OpenSSH"
+
+#: Key type prefixes of OpenSSH public key lines (the key types of
+#: ``ssh-keygen -t``, security keys included).
+_OPENSSH_PREFIXES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-sha2-")
+
+
+def _openssh_items(path: Path, data: bytes) -> Optional[list[Item]]:
+    """Parse a file of OpenSSH public key lines (``TYPE BASE64
+    [COMMENT]``, as ``ssh-keygen`` and ``pkcs12-to-ssh`` write them, or
+    an authorized_keys file without options), one item per line.
+
+    Returns ``None`` when the first line that is neither blank nor a
+    ``#`` comment does not start with an OpenSSH key type.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not lines or not lines[0][1].startswith(_OPENSSH_PREFIXES):
+        return None
+    items = [_openssh_item(path, number, line) for number, line in lines]
+    return [replace(item, total=len(items)) for item in items]
+
+
+def _openssh_item(path: Path, number: int, line: str) -> Item:
+    from purepki import ssh
+
+    fields = line.split(None, 2)
+    comment = fields[2] if len(fields) > 2 else ""
+    element = Element(
+        Kind.PUBLIC_KEY, b"", OPENSSH, f"line {number}", structure=OPENSSH
+    )
+    try:
+        key = ssh.load_public_key_line(line, source=f"{path}, line {number}")
+    except UnsupportedAlgorithm as error:
+        facts = SSHFacts(fields[0], "", comment)
+        return Item(path, element, status=str(error), ssh=facts)
+    except DecodeError as error:
+        # The item's place already names the file and line.
+        return Item(path, element, error=error.reason)
+    except PurePKIError as error:
+        return Item(path, element, error=str(error))
+    facts = SSHFacts(fields[0], ssh.fingerprint(key), comment)
+    element = replace(element, der=key.to_der())
+    return Item(path, element, key, ssh=facts)
 
 
 def _parse(path: Path, element: Element) -> Item:

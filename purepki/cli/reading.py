@@ -15,6 +15,7 @@ from purepki.certificate import Certificate
 from purepki.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
+    count_of,
     note,
     now_or,
     out,
@@ -23,6 +24,7 @@ from purepki.cli.common import (
 )
 from purepki.cli.loading import (
     KEY_TYPES,
+    OPENSSH,
     Item,
     RevocationList,
     SignedDataBundle,
@@ -97,7 +99,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         try:
             items = load_items(path)
         except (PurePKIError, OSError) as error:
-            note(f"purepki inspect: {_error_text(path, error)}")
+            note(f"purepki inspect: error: {_error_text(path, error)}")
             reports.append({"file": str(path), "error": str(error)})
             failed = True
             continue
@@ -138,6 +140,8 @@ def _kind_text(item: Item) -> str:
         return "certificate (CA)" if value.is_ca else "certificate"
     if isinstance(value, KEY_TYPES):
         return f"{item.kind.value}, {key_summary(value)}, {_structure(item)}"
+    if item.ssh is not None:
+        return f"{item.kind.value}, {item.ssh.key_type}, {OPENSSH}"
     return item.kind.value
 
 
@@ -148,7 +152,7 @@ def _structure(item: Item) -> str:
 def _print_item(item: Item, items: list[Item], now: datetime.datetime) -> None:
     if item.error:
         out(f"    INVALID: {item.error}")
-        note(f"purepki inspect: {item.where}: {item.error}")
+        note(f"purepki inspect: error: {item.where}: {item.error}")
         return
     if item.status:
         out(f"    {item.status}")
@@ -205,7 +209,7 @@ def _print_crl(crl: RevocationList, now: datetime.datetime) -> None:
     else:
         stale = " (OUT OF DATE)" if crl.next_update < now else ""
         out(f"    Next Update : {format_time(crl.next_update)}{stale}")
-    out(f"    Revoked     : {crl.revoked} certificates")
+    out(f"    Revoked     : {count_of(crl.revoked, 'certificate')}")
     out(f"    Signature   : {crl.signature_algorithm} (not checked)")
 
 
@@ -213,7 +217,7 @@ def _print_signed_data(
     bundle: SignedDataBundle, now: datetime.datetime
 ) -> None:
     count = len(bundle.certificates)
-    out(f"    PKCS#7 signedData holding {count} certificates")
+    out(f"    PKCS#7 signedData holding {count_of(count, 'certificate')}")
     for number, certificate in enumerate(bundle.certificates, start=1):
         out(f"--- certificate {number} of {count} in the PKCS#7 structure")
         _print_certificate(certificate, now)
@@ -223,6 +227,10 @@ def _print_key(item: Item, items: list[Item]) -> None:
     public = public_of(item.value)
     if public is None:
         return
+    if item.ssh is not None:
+        out(f"    OpenSSH type      : {item.ssh.key_type}")
+        out(f"    SSH fingerprint   : {item.ssh.fingerprint}")
+        out(f"    Comment           : {item.ssh.comment or '(none)'}")
     out(f"    Public key SHA-256: {public.fingerprint()}")
     if item.kind is Kind.PRIVATE_KEY:
         for other in items:
@@ -300,6 +308,11 @@ def _item_json(item: Item, now: datetime.datetime) -> dict[str, Any]:
         facts["key"] = key_summary(value)
         if public is not None:
             facts["public_key_sha256"] = public.fingerprint()
+    if item.ssh is not None:
+        facts["ssh_key_type"] = item.ssh.key_type
+        facts["ssh_comment"] = item.ssh.comment
+        if item.ssh.fingerprint:
+            facts["ssh_fingerprint"] = item.ssh.fingerprint
     return facts
 
 
@@ -320,10 +333,17 @@ def list_folder(
     """Print what :func:`run_list` prints for ``folder``.
 
     Raises:
-        InputError: ``folder`` is not a folder.
+        UsageError: ``folder`` is a file.
+        InputError: ``folder`` does not exist.
     """
-    from purepki.cli.common import InputError
+    from purepki.cli.common import InputError, UsageError
 
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            f"{folder} is a file, not a folder; list shows the files of a "
+            f"folder, and 'purepki inspect {folder}' shows what a file "
+            "contains"
+        )
     if not folder.is_dir():
         raise InputError(f"folder {folder} not found")
     found, unreadable, others = _scan_folder(folder)
@@ -336,11 +356,14 @@ def list_folder(
         _print_listing(path, items, now)
     for path, message in unreadable:
         out(f"{path.name:<24} UNREADABLE: {message}")
-        note(f"purepki list: {message}")
+        note(f"purepki list: error: {message}")
     _print_matches(found)
     _print_expiry_summary(found, now)
     if others:
-        out(f"({others} other files are not PKI files and are not shown)")
+        if others == 1:
+            out("(1 other file is not a PKI file and is not shown)")
+        else:
+            out(f"({others} other files are not PKI files and are not shown)")
     return EXIT_INPUT if unreadable else EXIT_OK
 
 
@@ -398,14 +421,32 @@ def _listing_line(item: Item, now: datetime.datetime) -> str:
             describe_name(certificate.subject)
             for certificate in value.certificates
         )
-        return (
-            f"PKCS#7 with {len(value.certificates)} certificates: {subjects}"
-        )
+        count = count_of(len(value.certificates), "certificate")
+        return f"PKCS#7 with {count}: {subjects}"
+    if item.ssh is not None:
+        return _ssh_listing(kind, item)
     if item.encryption:
         return f"{kind}: {'; '.join(item.encryption)}"
     if item.status:
         return f"{kind}: {item.status}"
     return kind
+
+
+def _ssh_listing(kind: str, item: Item) -> str:
+    assert item.ssh is not None
+    if not item.ssh.fingerprint:
+        return f"{kind}: key type not read by purepki"
+    comment = f" {item.ssh.comment}" if item.ssh.comment else ""
+    return f"{kind:<26} {item.ssh.fingerprint}{comment}"
+
+
+#: The kinds that list matches to the private keys of the folder.
+_MATCHED_KINDS = (
+    Kind.CERTIFICATE,
+    Kind.CSR,
+    Kind.TRUSTED_CERTIFICATE,
+    Kind.PUBLIC_KEY,
+)
 
 
 def _print_matches(found: Sequence[tuple[Path, list[Item]]]) -> None:
@@ -421,10 +462,10 @@ def _print_matches(found: Sequence[tuple[Path, list[Item]]]) -> None:
         item
         for _, items in found
         for item in items
-        if item.kind in (Kind.CERTIFICATE, Kind.CSR, Kind.TRUSTED_CERTIFICATE)
+        if item.kind in _MATCHED_KINDS
     ]
     out()
-    out("Keys and the certificates and CSRs they match:")
+    out("Keys and the certificates, CSRs and public keys they match:")
     for key in keys:
         public = public_of(key.value)
         assert public is not None
@@ -436,15 +477,27 @@ def _print_matches(found: Sequence[tuple[Path, list[Item]]]) -> None:
             and key_identity(other_key) == identity
         ]
         if not partners:
-            out(f"  {key.short_name}: matches no certificate or CSR here")
+            out(
+                f"  {key.short_name}: matches no certificate, CSR or public "
+                "key here"
+            )
             continue
         for partner in partners:
-            subject = getattr(partner.value, "subject", None)
-            shown = describe_name(subject) if subject is not None else ""
             out(
                 f"  {key.short_name} matches {partner.kind.value} "
-                f"{partner.short_name} ({shown})"
+                f"{partner.short_name}{_partner_detail(partner)}"
             )
+
+
+def _partner_detail(partner: Item) -> str:
+    """Return the subject of a certificate or CSR in brackets, or the
+    comment of an OpenSSH public key; empty when there is neither."""
+    subject = getattr(partner.value, "subject", None)
+    if subject is not None:
+        return f" ({describe_name(subject)})"
+    if partner.ssh is not None and partner.ssh.comment:
+        return f" ({partner.ssh.comment})"
+    return ""
 
 
 def _print_expiry_summary(

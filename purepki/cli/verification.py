@@ -23,6 +23,7 @@ from purepki.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     UsageError,
+    count_of,
     note,
     now_or,
     out,
@@ -414,6 +415,36 @@ def usage_rules(
     return outcomes
 
 
+def _missing_issuer(
+    leaf: Certificate, candidates: Sequence[Certificate], bundle: str
+) -> RuleOutcome:
+    """Return the failed rule for a BUNDLE without CERT's issuer, whose
+    chain rules could therefore not be checked."""
+    issuer = describe_name(leaf.issuer)
+    named = sum(
+        1 for candidate in candidates if candidate.subject.matches(leaf.issuer)
+    )
+    if named == 0:
+        found = f"none there is named {issuer}"
+    elif named == 1:
+        found = (
+            f"1 certificate there is named {issuer}, but its key does not "
+            "verify CERT's signature"
+        )
+    else:
+        found = (
+            f"{named} certificates there are named {issuer}, but no key of "
+            "them verifies CERT's signature"
+        )
+    return RuleOutcome(
+        "leaf",
+        "issuer found in BUNDLE",
+        "FAIL",
+        f"looked for issuer {issuer}: no certificate in {bundle} signed "
+        f"CERT ({found}), so the chain rules were not checked",
+    )
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Show each usage rule's outcome for CERT (and its chain)."""
     now = now_or(parse_moment(args.at))
@@ -425,6 +456,8 @@ def run_check(args: argparse.Namespace) -> int:
     roles = ["server", "client"] if args.purpose == "both" else [args.purpose]
     host = args.host or args.ip
     outcomes = usage_rules(ordered.chain, roles, now, host)
+    if args.bundle and len(ordered.chain) == 1 and not ordered.complete:
+        outcomes.insert(0, _missing_issuer(own[0], candidates, args.bundle))
     out(f"Certificate: {describe_name(own[0].subject)} ({args.cert})")
     for index, issuer in enumerate(ordered.chain[1:], start=1):
         out(f"Issuer {index}: {describe_name(issuer.subject)}")
@@ -435,7 +468,7 @@ def run_check(args: argparse.Namespace) -> int:
         out(outcome.line())
     failed = [outcome for outcome in outcomes if outcome.state == "FAIL"]
     if failed:
-        out(f"FAILED: {len(failed)} rules not met")
+        out(f"FAILED: {count_of(len(failed), 'rule')} not met")
         note(
             f"purepki check: {failed[0].position}: {failed[0].rule}: "
             f"{failed[0].detail}"
