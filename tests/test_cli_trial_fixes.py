@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import CLI
+from cli_support import CLI, BackendCLI
 
 from purepki import ssh
 from purepki.certificate import (
@@ -540,3 +540,21 @@ def test_self_signed_ca_message() -> None:
         self_signed_ca(generate_ec_key(P256), Name.from_der(b"\x30\x00"))
     assert "CN:NAME" not in str(caught.value)
     assert "needs a subject" in str(caught.value)
+
+
+def test_selfsigned_ca_name_needs_no_host_note(
+    backend_cli: BackendCLI, tmp_path: Path
+) -> None:
+    """A CA's CN names the CA, so selfsigned does not warn that TLS
+    clients cannot match it."""
+    code, _, err = backend_cli.run(
+        "selfsigned",
+        "root",
+        "CN:Example Root CA",
+        "--key-type",
+        "ec",
+        "--dir",
+        str(tmp_path),
+    )
+    assert code == 0
+    assert "not a DNS name" not in err

@@ -205,19 +205,26 @@ def _is_host_name(common_name: str) -> bool:
     return True
 
 
-def _alternative_names(attributes: Attributes) -> tuple[GeneralName, ...]:
-    """Return the SAN items with the CN appended, as the appliance does,
-    warning about a CN that no TLS client can match."""
+def _alternative_names(
+    attributes: Attributes, *, for_service: bool = True
+) -> tuple[GeneralName, ...]:
+    """Return the SAN items with the CN appended, as the appliance does.
+
+    For a service certificate (``for_service``), warn about a CN that no
+    TLS client can match. A CA's CN names the CA and is never matched to
+    a host name, so ``selfsigned`` passes ``for_service=False``.
+    """
     common_name = attributes.common_name
     if attributes.san_items is None:
-        if common_name is not None and not _is_host_name(common_name):
+        unmatched = common_name is not None and not _is_host_name(common_name)
+        if for_service and unmatched:
             # The appliance matches the CN when there is no SAN, so a
             # CN that is not a host name never matches.
             note(
-                f"CN {common_name!r} is not a DNS name or IP address, so "
-                "TLS clients cannot match it to a server's host name; for a "
-                "TLS server, give the host name as CN or add "
-                "subjectAltName:HOST"
+                f"note: CN {common_name!r} is not a DNS name or IP address. "
+                "That is right for a CA, but TLS clients cannot match it to "
+                "a server's host name: for a TLS server, give the host name "
+                "as CN or add subjectAltName:HOST"
             )
         return ()
     if not attributes.san_items:
@@ -234,6 +241,8 @@ def _alternative_names(attributes: Attributes) -> tuple[GeneralName, ...]:
     try:
         return with_common_name(names, common_name)
     except InvalidRequest:
+        if not for_service:
+            return names
         note(
             f"warning: CN {common_name!r} was not copied into "
             "subjectAltName, because it is not a DNS name or IP address. "
@@ -445,7 +454,7 @@ def run_selfsigned(args: argparse.Namespace) -> int:
             attributes.notes,
         )
     subject = _subject(attributes)
-    names = _alternative_names(attributes)
+    names = _alternative_names(attributes, for_service=False)
     _check_days(args.days)
     _check_path_length(args.path_length)
     check_key_options(args)
