@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 from typing import Optional
 
 import pytest
@@ -108,3 +109,22 @@ def test_help_prefix_lists_every_command(
     help_text = capsys.readouterr().out
     for name in cli._COMMANDS:
         assert re.search(rf"^ +{re.escape(name)}\s", help_text, re.M)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["backends"], ["verify", "a.pem", "b.pem"], ["inspect", "x"]],
+    ids=lambda argv: argv[0],
+)
+def test_unknown_backend_variable_stops_command(
+    argv: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PUREPKI_BACKEND", "nope")
+    code = cli.main(argv)
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "crypto backend 'nope' is not installed" in error

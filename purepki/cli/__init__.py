@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Callable, Optional
 
-from purepki.backend import use_backend
+from purepki.backend import get_backend, use_backend
 from purepki.cli.common import (
     EXIT_CODES_HELP,
     EXIT_INPUT,
@@ -806,10 +806,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     handler: Handler = args.handler
     command = getattr(args, "command_name", None) or "purepki"
     try:
-        with _reported_warnings():
-            if args.backend:
-                with use_backend(args.backend):
-                    return handler(args)
+        # The backend is resolved before the command runs, so that a name
+        # that is not installed (in --backend or PUREPKI_BACKEND) stops
+        # every command with a usage error. Inside a command, code that
+        # reads a failed check as a result, such as the ordering of a
+        # bundle, could otherwise take the error for a bad signature.
+        backend = args.backend or get_backend()
+        with _reported_warnings(), use_backend(backend):
             return handler(args)
     except BrokenPipeError:
         # The reader of standard output went away (``purepki ... | head``).
