@@ -832,3 +832,61 @@ def test_chain_mode_revoked_intermediate(
 def test_unknown_revocation_mode(pki: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="revocation mode 'all'"):
         verify_chain(pki["leaf"], (), [pki["root"]], revocation="all")
+
+
+# --- Several CRLs of one issuer ----------------------------------------------
+
+
+@pytest.mark.parametrize("order", ["older first", "newer first"])
+def test_newer_crl_releases_hold(
+    pki: dict[str, Any], backend: Backend, order: str
+) -> None:
+    """A later CRL of the same scope replaces an earlier one: a serial
+    on hold in CRL 1 and gone from CRL 2 is not revoked."""
+    held = [(pki["leaf"].serial_number, [reason_code(6)])]
+    older = intermediate_crl(
+        pki, backend, revoked=held, extensions=[crl_number(1)]
+    )
+    newer = intermediate_crl(
+        pki,
+        backend,
+        this_update=START + DAY,
+        extensions=[crl_number(2)],
+    )
+    crls = [older, newer] if order == "older first" else [newer, older]
+    result = verify(pki, crls, backend)
+    assert "number 2" in result.explain()
+
+
+def test_newer_crl_revocation_counts(
+    pki: dict[str, Any], backend: Backend
+) -> None:
+    older = intermediate_crl(pki, backend, extensions=[crl_number(1)])
+    newer = intermediate_crl(
+        pki,
+        backend,
+        revoked=[(pki["leaf"].serial_number, [reason_code(1)])],
+        this_update=START + DAY,
+        extensions=[crl_number(2)],
+    )
+    with pytest.raises(VerificationError) as caught:
+        verify(pki, [newer, older], backend)
+    assert caught.value.reason is Reason.REVOKED
+    assert "number 2" in str(caught.value)
+
+
+def test_crl_number_orders_before_this_update(
+    pki: dict[str, Any], backend: Backend
+) -> None:
+    """The cRLNumber decides which CRL is newer (RFC 5280 section
+    5.2.3), even when thisUpdate says otherwise."""
+    numbered_later = intermediate_crl(pki, backend, extensions=[crl_number(5)])
+    dated_later = intermediate_crl(
+        pki,
+        backend,
+        revoked=[(pki["leaf"].serial_number, [reason_code(1)])],
+        this_update=START + DAY,
+        extensions=[crl_number(4)],
+    )
+    result = verify(pki, [dated_later, numbered_later], backend)
+    assert "number 5" in result.explain()

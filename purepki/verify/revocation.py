@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from purepki._record import dataclass, field
 from purepki.algorithms import HashAlgorithm
 from purepki.asn1 import der
+from purepki.asn1.oids import ExtensionOID
 from purepki.backend import BackendLike
 from purepki.certificate import Certificate, hex_serial
 from purepki.errors import InvalidSignature, PurePKIError
@@ -167,6 +168,7 @@ def crl_status(
             rejected.append(f"{describe_crl(crl)}: {problem}")
     from purepki.crl import RevocationReason
 
+    usable = _newest_by_scope(usable)
     removed = None
     for crl in usable:
         entry = crl.find(certificate.serial_number)
@@ -179,6 +181,40 @@ def crl_status(
     if usable:
         return Status(None, usable[0], tuple(rejected), removed)
     return Status(None, None, tuple(rejected), removed)
+
+
+def _newest_by_scope(
+    usable: list[CertificateRevocationList],
+) -> list[CertificateRevocationList]:
+    """Keep the newest usable CRL of each scope.
+
+    A CRL that an issuer publishes later replaces the earlier ones of the
+    same scope, so an entry that a later CRL drops (a released
+    certificateHold) no longer counts. The cRLNumber orders an issuer's
+    CRLs of one scope (RFC 5280 section 5.2.3); thisUpdate breaks ties and
+    orders CRLs without one. The scope is the issuingDistributionPoint
+    extension's DER, empty when it is absent. Every CRL here already
+    passed the issuer and signature checks for the certificate.
+    """
+    newest: dict[bytes, CertificateRevocationList] = {}
+    for crl in usable:
+        scope = _scope_key(crl)
+        current = newest.get(scope)
+        if current is None or _recency(crl) > _recency(current):
+            newest[scope] = crl
+    return list(newest.values())
+
+
+def _scope_key(crl: CertificateRevocationList) -> bytes:
+    extension = crl.extensions.get(ExtensionOID.ISSUING_DISTRIBUTION_POINT)
+    return b"" if extension is None else extension.der_value
+
+
+def _recency(
+    crl: CertificateRevocationList,
+) -> tuple[int, datetime.datetime]:
+    number = -1 if crl.crl_number is None else crl.crl_number
+    return number, crl.this_update
 
 
 def _unusable_reason(
