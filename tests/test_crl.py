@@ -890,3 +890,32 @@ def test_crl_number_orders_before_this_update(
     )
     result = verify(pki, [dated_later, numbered_later], backend)
     assert "number 5" in result.explain()
+
+
+def test_single_crl_argument_rejected(
+    pki: dict[str, Any], backend: Backend
+) -> None:
+    crl = CertificateRevocationList.from_der(intermediate_crl(pki, backend))
+    with pytest.raises(TypeError, match=r"pass \[crl\]"):
+        verify_chain(
+            pki["leaf"],
+            [pki["intermediate"]],
+            [pki["root"]],
+            at=AT,
+            crls=crl,  # type: ignore[arg-type]
+            revocation="leaf",
+        )
+
+
+def test_crl_bytes_argument_rejected(
+    pki: dict[str, Any], backend: Backend
+) -> None:
+    with pytest.raises(TypeError, match="load_crls"):
+        verify_chain(
+            pki["leaf"],
+            [pki["intermediate"]],
+            [pki["root"]],
+            at=AT,
+            crls=[intermediate_crl(pki, backend)],  # type: ignore[list-item]
+            revocation="leaf",
+        )

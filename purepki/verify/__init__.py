@@ -84,6 +84,36 @@ def _moment(at: Optional[datetime.datetime]) -> datetime.datetime:
     return at.astimezone(datetime.timezone.utc)
 
 
+def _checked_crls(
+    crls: Iterable[CertificateRevocationList],
+) -> tuple[CertificateRevocationList, ...]:
+    """Return ``crls`` as a tuple after checking each item's type.
+
+    Raises:
+        TypeError: ``crls`` is one CRL, or holds something else, such as
+            the bytes of a CRL.
+    """
+    if isinstance(crls, tuple) and not crls:
+        # The default: no CRLs, and no need to import their module.
+        return ()
+
+    from purepki.crl import CertificateRevocationList
+
+    if isinstance(crls, CertificateRevocationList):
+        raise TypeError(
+            "crls takes an iterable of CRLs, not one CRL; pass [crl]"
+        )
+    items = tuple(crls)
+    for item in items:
+        if not isinstance(item, CertificateRevocationList):
+            raise TypeError(
+                f"crls holds a {type(item).__name__}, not a "
+                "CertificateRevocationList; read CRL files with "
+                "purepki.crl.load_crls"
+            )
+    return items
+
+
 def _no_path_error(
     leaf: Certificate, state: SearchState, budget: bool
 ) -> VerificationError:
@@ -175,6 +205,8 @@ def verify_chain(
             backend that is not installed.
         ValueError: Inconsistent arguments, or an unknown revocation
             mode.
+        TypeError: ``crls`` is not an iterable of
+            :class:`~purepki.crl.CertificateRevocationList`.
     """
     # Resolved first: a signature check that cannot run must not read as
     # a signature that does not verify.
@@ -198,7 +230,7 @@ def verify_chain(
         max_depth=policy.max_depth if max_depth is None else max_depth,
         required_ekus=tuple(required_ekus),
         revocation=Revocation.parse(revocation),
-        crls=tuple(crls),
+        crls=_checked_crls(crls),
         backend=crypto,
     )
     builder = PathBuilder(store, pool, options, crypto)
