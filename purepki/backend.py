@@ -155,9 +155,10 @@ def _load(name: str) -> Backend:
             installed = ", ".join(available_backends())
             raise BackendNotFound(
                 f"crypto backend {name!r} is not installed (installed: "
-                f"{installed}); install it with 'pip install "
-                f"./backends/{name}' from the purepki source tree, or "
-                f"choose another with {ENVIRONMENT_VARIABLE}"
+                f"{installed}); name an installed one (the command's "
+                f"--backend option or {ENVIRONMENT_VARIABLE}), or install "
+                "the distribution that registers it, such as 'pip install "
+                "./backends/cryptography' from the purepki source tree"
             )
         try:
             backend = entry.load()()  # type: ignore[attr-defined]

@@ -128,3 +128,14 @@ def test_unknown_backend_variable_stops_command(
     error = capsys.readouterr().err
     assert code == 2
     assert "crypto backend 'nope' is not installed" in error
+
+
+def test_backends_lists_installed_after_unknown_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PUREPKI_BACKEND", "nope")
+    code = cli.main(["backends"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "  pure" in captured.out.splitlines()
+    assert "'nope' is not installed" in captured.err

@@ -747,7 +747,7 @@ def _command_of(argv: Sequence[str]) -> Optional[str]:
 
 
 def _run_backends(args: argparse.Namespace) -> int:
-    from purepki.backend import available_backends, get_backend
+    from purepki.backend import available_backends
     from purepki.cli.common import out
 
     active = get_backend().name
@@ -755,6 +755,18 @@ def _run_backends(args: argparse.Namespace) -> int:
         mark = "* " if name == active else "  "
         out(f"{mark}{name}{' (active)' if name == active else ''}")
     return 0
+
+
+def _list_backends_after_error(error: BackendNotFound) -> int:
+    """List the installed backends when the one requested is missing,
+    for ``purepki backends``: it is the command that diagnoses this."""
+    from purepki.backend import available_backends
+    from purepki.cli.common import note, out
+
+    for name in available_backends():
+        out(f"  {name}")
+    note(f"purepki backends: error: {error}")
+    return EXIT_USAGE
 
 
 @contextlib.contextmanager
@@ -811,9 +823,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         # every command with a usage error. Inside a command, code that
         # reads a failed check as a result, such as the ordering of a
         # bundle, could otherwise take the error for a bad signature.
-        backend = args.backend or get_backend()
-        with _reported_warnings(), use_backend(backend):
-            return handler(args)
+        try:
+            backend = args.backend or get_backend()
+            with _reported_warnings(), use_backend(backend):
+                return handler(args)
+        except BackendNotFound as error:
+            if handler is _run_backends:
+                return _list_backends_after_error(error)
+            raise
     except BrokenPipeError:
         # The reader of standard output went away (``purepki ... | head``).
         _silence_stdout()
