@@ -61,8 +61,10 @@ def test_unknown_backend_raises() -> None:
         get_backend("nope")
     message = str(info.value)
     assert "'nope'" in message
+    assert "installed: pure" in message
+    assert "--backend" in message
+    assert "PUREPKI_BACKEND" in message
     assert "pip install" in message
-    assert "./backends/nope" in message
     assert "pure" in message
 
 
