@@ -196,3 +196,23 @@ def test_missing_crl_file_is_input_error(
     code, _, err = _verify(backend_cli, openssl_ca, "--crl", str(missing))
     assert code == 3
     assert str(missing) in err
+
+
+def test_der_certificate_as_crl_named(
+    backend_cli: BackendCLI,
+    openssl_ca: dict[str, Path],  # noqa: F811
+    openssl: str,
+    tmp_path: Path,
+) -> None:
+    der = tmp_path / "leaf.der"
+    subprocess.run(
+        [
+            openssl, "x509", "-in", str(openssl_ca["leaf.pem"]),
+            "-outform", "DER", "-out", str(der),
+        ],
+        check=True,
+    )  # fmt: skip
+    code, _, err = _verify(backend_cli, openssl_ca, "--crl", str(der))
+    assert code == 3
+    assert "contains no certificate revocation list" in err
+    assert "found: certificate" in err

@@ -492,6 +492,52 @@ def _not_certificates(path: Path, data: bytes) -> Optional[InputError]:
     )
 
 
+def load_crl_list(path: Path) -> list[Any]:
+    """Read every CRL of a PEM or DER file, in order.
+
+    Returns:
+        :class:`purepki.crl.CertificateRevocationList` values; the CRL
+        module is imported only here, for the commands that read CRLs.
+
+    Raises:
+        InputError: The file is empty, or a DER file that holds other PKI
+            elements (named in the message).
+        WrongObjectType: The PEM file contains no ``X509 CRL`` block.
+        DecodeError: A CRL is malformed.
+        UnsupportedCRL: A CRL uses a feature purepki does not process.
+        OSError: The file cannot be read.
+    """
+    from purepki.crl import load_crls
+
+    data = read_file(path)
+    try:
+        return load_crls(data, source=str(path))
+    except DecodeError:
+        problem = _not_crls(path, data)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def _not_crls(path: Path, data: bytes) -> Optional[InputError]:
+    """Return the error that names what a DER file contains instead of
+    CRLs, or ``None`` to keep the loader's error (a PEM file's error
+    already lists the labels found, or the CRL itself is malformed)."""
+    try:
+        elements = read_elements(data, str(path))
+    except DecodeError:
+        return None
+    kinds = [element.kind for element in elements]
+    if elements[0].encoding == "PEM" or Kind.CRL in kinds:
+        return None
+    found = ", ".join(dict.fromkeys(kind.value for kind in kinds))
+    return InputError(
+        f"{path} contains no certificate revocation list (found: {found}); "
+        "give a CRL file, PEM ('X509 CRL') or DER, such as one that "
+        "'openssl ca -gencrl' writes"
+    )
+
+
 def _pkcs12_message(path: Path, target: Path) -> str:
     return (
         f"{path} is a PKCS#12 (PFX) file, not PEM or DER certificates; it "

@@ -33,7 +33,7 @@ from purepki.cli.common import (
 from purepki.cli.loading import (
     describe_name,
     load_certificate_list,
-    read_file,
+    load_crl_list,
 )
 from purepki.text import expiry_status
 from purepki.verify import (
@@ -144,14 +144,8 @@ def _revocation_options(args: argparse.Namespace) -> dict[str, Any]:
             f"--revocation {mode} needs the CRLs to check against: give "
             "each CRL file with --crl FILE"
         )
-    crls = [crl for name in files for crl in _read_crls(Path(name))]
+    crls = [crl for name in files for crl in load_crl_list(Path(name))]
     return {"crls": crls, "revocation": mode}
-
-
-def _read_crls(path: Path) -> list[Any]:
-    from purepki.crl import load_crls
-
-    return load_crls(read_file(path), source=str(path))
 
 
 def run_verify(args: argparse.Namespace) -> int:
