@@ -187,6 +187,9 @@ def load_public_key_line(
 ) -> PublicKey:
     """Read an ``ssh-rsa`` or ``ecdsa-sha2-nistp*`` public key line.
 
+    A line of an authorized_keys file may start with options before the
+    key type (sshd(8), AUTHORIZED_KEYS FILE FORMAT); they are skipped.
+
     Raises:
         SSHKeyError: The line or its blob is malformed, or the type in
             the blob differs from the type before it.
@@ -194,7 +197,7 @@ def load_public_key_line(
         DecodeError: The numbers do not form a valid key.
     """
     text = line.decode("utf-8") if isinstance(line, bytes) else line
-    fields = text.strip().split()
+    fields = without_options(text.strip()).split()
     if len(fields) < 2:
         raise SSHKeyError(
             "expected 'TYPE BASE64 [COMMENT]' on one line", source=source
@@ -218,6 +221,37 @@ def load_public_key_line(
     if reader.offset != len(blob):
         raise reader.error("bytes after the key in the blob")
     return key
+
+
+#: The starts of OpenSSH key type names (the types of ``ssh-keygen -t``,
+#: security keys included); an authorized_keys line that starts with
+#: anything else starts with options.
+KEY_TYPE_PREFIXES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-sha2-")
+
+
+def without_options(text: str) -> str:
+    """Drop the options field of an authorized_keys line, if it has one.
+
+    The options are comma-separated and contain no spaces except inside
+    double quotes, where a backslash escapes a quote (sshd(8),
+    AUTHORIZED_KEYS FILE FORMAT). A line that starts with a key type has
+    no options, and a line of options alone leaves nothing.
+    """
+    if text.startswith(KEY_TYPE_PREFIXES):
+        return text
+    quoted = False
+    escaped = False
+    for position, character in enumerate(text):
+        if escaped:
+            escaped = False
+        elif character == "\\" and quoted:
+            escaped = True
+        elif character == '"':
+            quoted = not quoted
+        elif character.isspace() and not quoted:
+            return text[position:].lstrip()
+    # Options alone, or one word that is no key type: no key follows.
+    return ""
 
 
 def _read_key(reader: _Reader, name: str) -> PublicKey:
@@ -252,4 +286,5 @@ __all__ = [
     "load_public_key_line",
     "public_key_blob",
     "public_key_line",
+    "without_options",
 ]

@@ -234,3 +234,41 @@ def test_unknown_type_unsupported() -> None:
     blob = base64.b64encode(b"\x00\x00\x00\x0bssh-ed25519").decode()
     with pytest.raises(UnsupportedAlgorithm, match="ssh-ed25519"):
         ssh.load_public_key_line(f"ssh-ed25519 {blob}")
+
+
+# --- authorized_keys options (sshd(8), AUTHORIZED_KEYS FILE FORMAT) ----------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        'from="10.0.0.1",no-pty',
+        'command="echo \\"a b\\"",no-agent-forwarding',
+        'environment="NAME=two words"',
+        "restrict",
+    ],
+)
+def test_authorized_keys_options_skipped(
+    backend: Backend,
+    ssh_keygen: str,
+    openssl_fixtures: Path,
+    tmp_path: Path,
+    options: str,
+) -> None:
+    key = _key(openssl_fixtures, "server.key", backend)
+    line = f"{options} {ssh.public_key_line(key, 'me@host')}"
+    assert ssh.load_public_key_line(line) == key.public_key()
+    authorized = tmp_path / "authorized_keys"
+    authorized.write_text(line + "\n")
+    assert _fingerprint_of(ssh_keygen, authorized) == ssh.fingerprint(key)
+
+
+def test_line_without_options_unchanged() -> None:
+    line = "ssh-rsa AAAA comment with spaces"
+    assert ssh.without_options(line) == line
+
+
+@pytest.mark.parametrize("line", ['from="a b"', "restrict", "restrict x"])
+def test_options_only_line_rejected(line: str) -> None:
+    with pytest.raises(DecodeError, match="TYPE BASE64"):
+        ssh.load_public_key_line(line)

@@ -200,29 +200,29 @@ def load_items(path: Path) -> list[Item]:
 #: Encoding shown for OpenSSH public key lines, next to PEM and DER.
 OPENSSH = "OpenSSH"
 
-#: Key type prefixes of OpenSSH public key lines (the key types of
-#: ``ssh-keygen -t``, security keys included).
-_OPENSSH_PREFIXES = ("ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-sha2-")
-
 
 def _openssh_items(path: Path, data: bytes) -> Optional[list[Item]]:
     """Parse a file of OpenSSH public key lines (``TYPE BASE64
     [COMMENT]``, as ``ssh-keygen`` and ``pkcs12-to-ssh`` write them, or
-    an authorized_keys file without options), one item per line.
+    an authorized_keys file, whose options are skipped), one item per
+    line.
 
     Returns ``None`` when the first line that is neither blank nor a
-    ``#`` comment does not start with an OpenSSH key type.
+    ``#`` comment does not start with an OpenSSH key type after its
+    options.
     """
+    from purepki import ssh
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     lines = [
-        (number, line.strip())
+        (number, ssh.without_options(line.strip()))
         for number, line in enumerate(text.splitlines(), start=1)
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    if not lines or not lines[0][1].startswith(_OPENSSH_PREFIXES):
+    if not lines or not lines[0][1].startswith(ssh.KEY_TYPE_PREFIXES):
         return None
     items = [_openssh_item(path, number, line) for number, line in lines]
     return [replace(item, total=len(items)) for item in items]
