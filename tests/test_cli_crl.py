@@ -216,3 +216,47 @@ def test_der_certificate_as_crl_named(
     assert code == 3
     assert "contains no certificate revocation list" in err
     assert "found: certificate" in err
+
+
+# --- inspect and list -------------------------------------------------------
+
+
+def test_inspect_crl_shows_entries(
+    backend_cli: BackendCLI,
+    openssl_ca: dict[str, Path],  # noqa: F811
+) -> None:
+    code, out, _ = backend_cli.run("inspect", str(openssl_ca["after.crl"]))
+    assert code == 0
+    assert "CRL Number  : 2" in out
+    assert "Revoked     : 1 certificate" in out
+    assert "0x1000" in out
+    assert "keyCompromise" in out
+
+
+def test_inspect_crl_json_entries(
+    backend_cli: BackendCLI,
+    openssl_ca: dict[str, Path],  # noqa: F811
+) -> None:
+    code, out, _ = backend_cli.run(
+        "inspect", "--json", str(openssl_ca["after.crl"])
+    )
+    element = json.loads(out)[0]["elements"][0]
+    assert code == 0
+    assert element["crl_number"] == 2
+    assert element["revoked_certificates"][0]["reason"] == "keyCompromise"
+    assert element["revoked_certificates"][0]["serial"] == "0x1000"
+    assert element["strict_error"] is None
+
+
+def test_list_crl_status(
+    backend_cli: BackendCLI,
+    openssl_ca: dict[str, Path],  # noqa: F811
+) -> None:
+    folder = str(openssl_ca["after.crl"].parent)
+    code, out, _ = backend_cli.run("list", folder)
+    assert code == 0
+    assert "1 revoked certificate, next update by" in out
+    code, out, _ = backend_cli.run(
+        "list", folder, "--at", "2099-01-01T00:00:00Z"
+    )
+    assert "OUT OF DATE since" in out

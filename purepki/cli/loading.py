@@ -46,6 +46,21 @@ MAX_FILE_SIZE = der.MAX_INPUT_SIZE
 
 
 @dataclass(frozen=True)
+class RevokedEntry:
+    """One revoked certificate of a CRL, as ``inspect`` shows it.
+
+    Attributes:
+        serial: The serial number in colon-separated hex.
+        date: The revocationDate.
+        reason: The reasonCode's name, or empty.
+    """
+
+    serial: str
+    date: datetime.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class RevocationList:
     """The facts of a CRL that ``inspect`` shows (RFC 5280 section 5.1).
 
@@ -57,6 +72,10 @@ class RevocationList:
     next_update: Optional[datetime.datetime]
     revoked: int
     signature_algorithm: str
+    crl_number: Optional[int] = None
+    authority_key_id: str = ""
+    entries: tuple[RevokedEntry, ...] = ()
+    strict_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -378,13 +397,46 @@ def _crl(element: Element, source: str) -> RevocationList:
         else 0
     )
     algorithm = display_name(str(value["signatureAlgorithm"]["algorithm"]))
-    return RevocationList(
+    summary = RevocationList(
         Name.from_pyasn1(tbs["issuer"], issuer_der),
         this_update,
         next_update,
         revoked,
         algorithm,
     )
+    return _with_crl_details(summary, element.der, source)
+
+
+def _with_crl_details(
+    summary: RevocationList, data: bytes, source: str
+) -> RevocationList:
+    """Add the cRLNumber, the key identifier and the entries, read by the
+    strict parser of :mod:`purepki.crl`. A CRL that it rejects is still
+    shown, with the reason, because ``inspect`` describes what it reads.
+    """
+    from purepki.certificate import hex_serial
+    from purepki.crl import CertificateRevocationList
+
+    try:
+        crl = CertificateRevocationList.from_der(data, source=source)
+        entries = tuple(
+            RevokedEntry(
+                hex_serial(entry.serial_number),
+                entry.revocation_date,
+                entry.reason.label if entry.reason is not None else "",
+            )
+            for entry in crl.revoked_certificates
+        )
+        identifier = crl.authority_key_identifier
+        key_id = identifier.key_identifier if identifier else None
+        return replace(
+            summary,
+            crl_number=crl.crl_number,
+            authority_key_id=key_id.hex(":").upper() if key_id else "",
+            entries=entries,
+        )
+    except PurePKIError as error:
+        return replace(summary, strict_error=str(error))
 
 
 def _signed_data(element: Element, source: str) -> SignedDataBundle:

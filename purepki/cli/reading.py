@@ -209,8 +209,17 @@ def _print_crl(crl: RevocationList, now: datetime.datetime) -> None:
     else:
         stale = " (OUT OF DATE)" if crl.next_update < now else ""
         out(f"    Next Update : {format_time(crl.next_update)}{stale}")
+    if crl.crl_number is not None:
+        out(f"    CRL Number  : {crl.crl_number}")
+    if crl.authority_key_id:
+        out(f"    Authority Key Identifier: {crl.authority_key_id}")
     out(f"    Revoked     : {count_of(crl.revoked, 'certificate')}")
+    for entry in crl.entries:
+        reason = f", {entry.reason}" if entry.reason else ""
+        out(f"        {entry.serial}  {format_time(entry.date)}{reason}")
     out(f"    Signature   : {crl.signature_algorithm} (not checked)")
+    if crl.strict_error:
+        out(f"    Not usable for revocation checks: {crl.strict_error}")
 
 
 def _print_signed_data(
@@ -296,6 +305,17 @@ def _item_json(item: Item, now: datetime.datetime) -> dict[str, Any]:
             if value.next_update
             else None,
             revoked=value.revoked,
+            crl_number=value.crl_number,
+            authority_key_id=value.authority_key_id or None,
+            revoked_certificates=[
+                {
+                    "serial": entry.serial,
+                    "revocation_date": entry.date.isoformat(),
+                    "reason": entry.reason or None,
+                }
+                for entry in value.entries
+            ],
+            strict_error=value.strict_error or None,
         )
     elif isinstance(value, SignedDataBundle):
         facts["certificates"] = [
@@ -400,6 +420,18 @@ def _print_listing(
         out(f"  {where:<22} {_listing_line(item, now)}")
 
 
+def _crl_status(crl: RevocationList, now: datetime.datetime) -> str:
+    """Return the ``[...]`` status of a CRL in a listing: when its
+    nextUpdate passes, or that it is out of date."""
+    count = count_of(crl.revoked, "revoked certificate")
+    if crl.next_update is None:
+        return f"[{count}, no nextUpdate]"
+    until = crl.next_update.strftime("%Y-%m-%d")
+    if crl.next_update < now:
+        return f"[{count}, OUT OF DATE since {until}]"
+    return f"[{count}, next update by {until}]"
+
+
 def _listing_line(item: Item, now: datetime.datetime) -> str:
     kind = _kind_text(item)
     value = item.value
@@ -415,7 +447,9 @@ def _listing_line(item: Item, now: datetime.datetime) -> str:
     if isinstance(value, CertificateSigningRequest):
         return f"{kind:<26} {describe_name(value.subject)}"
     if isinstance(value, RevocationList):
-        return f"{kind:<26} issuer {describe_name(value.issuer)}"
+        return f"{kind:<26} issuer {describe_name(value.issuer)}  " + (
+            _crl_status(value, now)
+        )
     if isinstance(value, SignedDataBundle):
         subjects = ", ".join(
             describe_name(certificate.subject)
