@@ -552,7 +552,7 @@ def load_crl_list(path: Path) -> list[Any]:
         module is imported only here, for the commands that read CRLs.
 
     Raises:
-        InputError: The file is empty, or a DER file that holds other PKI
+        InputError: The file is empty, or a DER file that contains other PKI
             elements (named in the message).
         WrongObjectType: The PEM file contains no ``X509 CRL`` block.
         DecodeError: A CRL is malformed.

@@ -90,7 +90,7 @@ def _checked_crls(
     """Return ``crls`` as a tuple after checking each item's type.
 
     Raises:
-        TypeError: ``crls`` is one CRL, or holds something else, such as
+        TypeError: ``crls`` is one CRL, or contains something else, such as
             the bytes of a CRL.
     """
     if isinstance(crls, tuple) and not crls:
@@ -107,7 +107,7 @@ def _checked_crls(
     for item in items:
         if not isinstance(item, CertificateRevocationList):
             raise TypeError(
-                f"crls holds a {type(item).__name__}, not a "
+                f"crls contains a {type(item).__name__}, not a "
                 "CertificateRevocationList; read CRL files with "
                 "purepki.crl.load_crls"
             )
