@@ -7,6 +7,7 @@ import shutil
 import struct
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -272,3 +273,18 @@ def test_line_without_options_unchanged() -> None:
 def test_options_only_line_rejected(line: str) -> None:
     with pytest.raises(DecodeError, match="TYPE BASE64"):
         ssh.load_public_key_line(line)
+
+
+def test_openssh_private_key_named_not_read(
+    ssh_keygen: str, tmp_path: Path, cli: Any
+) -> None:
+    key = tmp_path / "id_ecdsa"
+    subprocess.run(
+        [ssh_keygen, "-q", "-t", "ecdsa", "-N", "", "-f", str(key)],
+        check=True,
+    )
+    code, out, err = cli.run("inspect", str(key))
+    assert code == 0
+    assert "openssh-key-v1" in out
+    assert "ssh-keygen -p -m PEM" in out
+    assert "INVALID" not in out + err

@@ -327,6 +327,14 @@ def _unparsed(path: Path, element: Element) -> Item:
         return _pkcs12(path, element)
     if element.kind is Kind.EC_PARAMETERS:
         return Item(path, element, status=_curve_parameters(element.der))
+    if element.label == "OPENSSH PRIVATE KEY":
+        return Item(
+            path,
+            element,
+            status="OpenSSH private key (openssh-key-v1), a format purepki "
+            "does not read; 'ssh-keygen -p -m PEM -f FILE' rewrites it in "
+            "PEM (PKCS#1 or SEC 1), which it reads",
+        )
     label = f" '{element.label}'" if element.label else ""
     return Item(
         path,
