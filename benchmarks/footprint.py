@@ -43,8 +43,8 @@ from typing import Any, Optional
 from chains import AT, HOST, make_chain
 
 #: The largest ratio to the dependency import that meets the goal.
-#: NOTE: ``purepki verify`` misses it in time (1.70x in the committed
-#: report, 1.43x the direct-dependency script). The gap is the import of
+#: NOTE: ``purepki verify`` misses it in time (1.69x in the committed
+#: report, 1.42x the direct-dependency script). The gap is the import of
 #: purepki's own certificate, extension and verifier modules, about 50 ms
 #: (benchmarks/README.md, "One run").
 TARGET = 1.3
