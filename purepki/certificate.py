@@ -37,6 +37,7 @@ from pyasn1_modules import rfc5280
 from purepki import pem, sigalg
 from purepki._encoding import encode_extension
 from purepki._record import dataclass, replace
+from purepki._signed import SignedStructure
 from purepki.algorithms import SignatureAlgorithm
 from purepki.asn1 import der
 from purepki.backend import BackendLike
@@ -88,7 +89,7 @@ def _child(node: der.Node, index: int) -> der.Node:
     return node.children[index]
 
 
-class Certificate:
+class Certificate(SignedStructure):
     """A parsed X.509 certificate.
 
     Create one with :meth:`from_der`, :meth:`from_pem` or
@@ -98,24 +99,8 @@ class Certificate:
     def __init__(
         self, data: bytes, value: Any, tree: der.Node, source: str
     ) -> None:
-        self._der = data
-        self._value = value
-        self._tree = tree
-        self._source = source
+        super().__init__(data, value, tree, source)
         self._check_structure()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as the DER bytes, parsed and checked again on load: the
-        # pyasn1 values inside do not pickle.
-        load = functools.partial(type(self).from_der, source=self._source)
-        return (load, (self._der,))
-
-    def __copy__(self) -> Certificate:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Certificate:
-        # Immutable, so a copy is the object itself, as for str and bytes.
-        return self
 
     # --- Construction ------------------------------------------------------
 
@@ -283,41 +268,9 @@ class Certificate:
         """File name or description the certificate was read from."""
         return self._source
 
-    def to_der(self) -> bytes:
-        """Return the certificate's DER, exactly as received."""
-        return self._der
-
     def to_pem(self) -> str:
         """Return the certificate as a canonical PEM block."""
         return pem.encode("CERTIFICATE", self._der)
-
-    @functools.cached_property
-    def tbs_der(self) -> bytes:
-        """The tbsCertificate bytes as received, which the signature
-        covers."""
-        node = _child(self._tree, 0)
-        return self._der[node.offset : node.end]
-
-    @functools.cached_property
-    def signature(self) -> bytes:
-        """The signature value."""
-        return bytes(self._value["signature"].asOctets())
-
-    @functools.cached_property
-    def signature_algorithm_oid(self) -> str:
-        """The dotted OID of the signature algorithm."""
-        return str(self._value["signatureAlgorithm"]["algorithm"])
-
-    @functools.cached_property
-    def signature_algorithm(self) -> SignatureAlgorithm:
-        """The signature algorithm.
-
-        Raises:
-            UnsupportedAlgorithm: purepki does not verify this algorithm.
-        """
-        return sigalg.from_pyasn1(
-            self._value["signatureAlgorithm"], source=self._source
-        )
 
     # --- tbsCertificate fields -----------------------------------------------
 
@@ -493,12 +446,7 @@ class Certificate:
             InvalidSignature: The signature does not verify with the key.
             UnsupportedAlgorithm: The signature algorithm is unsupported.
         """
-        issuer_key.verify(
-            self.signature,
-            self.tbs_der,
-            self.signature_algorithm,
-            backend=backend,
-        )
+        self._verify_with(issuer_key, backend)
 
     def is_signed_by(
         self, issuer_key: PublicKey, *, backend: BackendLike = None
@@ -511,14 +459,6 @@ class Certificate:
         return True
 
     # --- Value semantics ----------------------------------------------------
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Certificate):
-            return NotImplemented
-        return self._der == other._der
-
-    def __hash__(self) -> int:
-        return hash(self._der)
 
     def __repr__(self) -> str:
         return (

@@ -40,9 +40,9 @@ from typing import Any, Optional
 
 from pyasn1_modules import rfc5280
 
-from purepki import pem, sigalg
+from purepki import pem
 from purepki._record import dataclass
-from purepki.algorithms import SignatureAlgorithm
+from purepki._signed import SignedStructure
 from purepki.asn1 import der
 from purepki.asn1.oids import ExtensionOID, display_name
 from purepki.backend import BackendLike
@@ -196,7 +196,7 @@ def _child(node: der.Node, index: int) -> der.Node:
     return node.children[index]
 
 
-class CertificateRevocationList:
+class CertificateRevocationList(SignedStructure):
     """A parsed X.509 v1 or v2 CRL.
 
     Create one with :meth:`from_der`, :meth:`from_pem` or
@@ -206,10 +206,7 @@ class CertificateRevocationList:
     def __init__(
         self, data: bytes, value: Any, tree: der.Node, source: str
     ) -> None:
-        self._der = data
-        self._value = value
-        self._tree = tree
-        self._source = source
+        super().__init__(data, value, tree, source)
         self._check_structure()
 
     # --- Construction ------------------------------------------------------
@@ -321,40 +318,9 @@ class CertificateRevocationList:
         """File name or description the CRL was read from."""
         return self._source
 
-    def to_der(self) -> bytes:
-        """Return the CRL's DER, exactly as received."""
-        return self._der
-
     def to_pem(self) -> str:
         """Return the CRL as a canonical ``X509 CRL`` PEM block."""
         return pem.encode("X509 CRL", self._der)
-
-    @functools.cached_property
-    def tbs_der(self) -> bytes:
-        """The tbsCertList bytes as received, which the signature covers."""
-        node = _child(self._tree, 0)
-        return self._der[node.offset : node.end]
-
-    @functools.cached_property
-    def signature(self) -> bytes:
-        """The signature value."""
-        return bytes(self._value["signature"].asOctets())
-
-    @functools.cached_property
-    def signature_algorithm_oid(self) -> str:
-        """The dotted OID of the signature algorithm."""
-        return str(self._value["signatureAlgorithm"]["algorithm"])
-
-    @functools.cached_property
-    def signature_algorithm(self) -> SignatureAlgorithm:
-        """The signature algorithm.
-
-        Raises:
-            UnsupportedAlgorithm: purepki does not verify this algorithm.
-        """
-        return sigalg.from_pyasn1(
-            self._value["signatureAlgorithm"], source=self._source
-        )
 
     # --- tbsCertList fields ------------------------------------------------
 
@@ -582,22 +548,9 @@ class CertificateRevocationList:
             InvalidSignature: The signature does not verify with the key.
             UnsupportedAlgorithm: The signature algorithm is unsupported.
         """
-        issuer_public_key.verify(
-            self.signature,
-            self.tbs_der,
-            self.signature_algorithm,
-            backend=backend,
-        )
+        self._verify_with(issuer_public_key, backend)
 
     # --- Value semantics ----------------------------------------------------
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CertificateRevocationList):
-            return NotImplemented
-        return self._der == other._der
-
-    def __hash__(self) -> int:
-        return hash(self._der)
 
     def __repr__(self) -> str:
         return (

@@ -17,6 +17,7 @@ from typing import Any, Optional, Union
 from purepki import pem, sigalg
 from purepki._encoding import encode_extension, encode_oid
 from purepki._record import dataclass, replace
+from purepki._signed import SignedStructure
 from purepki.algorithms import SignatureAlgorithm
 from purepki.asn1 import der
 from purepki.asn1.oids import AttributeOID, display_name
@@ -86,16 +87,13 @@ def _string_value(encoded: bytes) -> Optional[str]:
     return node.content(encoded).decode(codec, errors="replace")
 
 
-class CertificateSigningRequest:
+class CertificateSigningRequest(SignedStructure):
     """A parsed PKCS#10 request; compares and hashes by its DER."""
 
     def __init__(
         self, data: bytes, value: Any, tree: der.Node, source: str
     ) -> None:
-        self._der = data
-        self._value = value
-        self._tree = tree
-        self._source = source
+        super().__init__(data, value, tree, source)
         info = value["certificationRequestInfo"]
         if int(info["version"]) != 0:
             raise DecodeError(
@@ -114,19 +112,6 @@ class CertificateSigningRequest:
         # malformed value or a repeated extension is reported on load.
         self.subject  # noqa: B018
         self.extensions  # noqa: B018
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as the DER bytes, parsed and checked again on load: the
-        # pyasn1 values inside do not pickle.
-        load = functools.partial(type(self).from_der, source=self._source)
-        return (load, (self._der,))
-
-    def __copy__(self) -> CertificateSigningRequest:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> CertificateSigningRequest:
-        # Immutable, so a copy is the object itself, as for str and bytes.
-        return self
 
     @classmethod
     def from_der(
@@ -161,10 +146,6 @@ class CertificateSigningRequest:
             text.encode() if isinstance(text, str) else text, source=source
         )
 
-    def to_der(self) -> bytes:
-        """Return the request's DER as received."""
-        return self._der
-
     def to_pem(self) -> str:
         """Return the request as a canonical PEM block."""
         return pem.encode("CERTIFICATE REQUEST", self._der)
@@ -176,9 +157,9 @@ class CertificateSigningRequest:
 
     @functools.cached_property
     def info_der(self) -> bytes:
-        """The certificationRequestInfo bytes, which the signature covers."""
-        node = self._tree.children[0]
-        return self._der[node.offset : node.end]
+        """The certificationRequestInfo bytes, which the signature covers:
+        :attr:`tbs_der` under the name RFC 2986 gives it."""
+        return self.tbs_der
 
     @functools.cached_property
     def subject(self) -> Name:
@@ -206,23 +187,6 @@ class CertificateSigningRequest:
         """The requested public key."""
         info = self._value["certificationRequestInfo"]
         return public_key_from_spki(info["subjectPKInfo"], self._source)
-
-    @functools.cached_property
-    def signature_algorithm(self) -> SignatureAlgorithm:
-        """The signature algorithm."""
-        return sigalg.from_pyasn1(
-            self._value["signatureAlgorithm"], source=self._source
-        )
-
-    @functools.cached_property
-    def signature_algorithm_oid(self) -> str:
-        """The dotted OID of the signature algorithm."""
-        return str(self._value["signatureAlgorithm"]["algorithm"])
-
-    @functools.cached_property
-    def signature(self) -> bytes:
-        """The signature value."""
-        return bytes(self._value["signature"].asOctets())
 
     @functools.cached_property
     def attributes(self) -> tuple[Attribute, ...]:
@@ -297,20 +261,7 @@ class CertificateSigningRequest:
         Raises:
             InvalidSignature: The signature does not verify.
         """
-        self.public_key.verify(
-            self.signature,
-            self.info_der,
-            self.signature_algorithm,
-            backend=backend,
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CertificateSigningRequest):
-            return NotImplemented
-        return self._der == other._der
-
-    def __hash__(self) -> int:
-        return hash(self._der)
+        self._verify_with(self.public_key, backend)
 
     def __repr__(self) -> str:
         return f"CertificateSigningRequest(subject={self.subject.rfc4514()!r})"

@@ -3,8 +3,10 @@ verify_chain."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
+import pickle
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -919,3 +921,11 @@ def test_crl_bytes_argument_rejected(
             crls=[intermediate_crl(pki, backend)],  # type: ignore[list-item]
             revocation="leaf",
         )
+
+
+def test_crl_pickle_and_copy(pki: dict[str, Any], backend: Backend) -> None:
+    crl = CertificateRevocationList.from_der(intermediate_crl(pki, backend))
+    loaded = pickle.loads(pickle.dumps(crl))
+    assert loaded == crl
+    assert loaded.crl_number == crl.crl_number
+    assert copy.deepcopy(crl) is crl
