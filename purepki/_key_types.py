@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union, cast
 
 from pyasn1.type import univ
 from pyasn1_modules import rfc5280
@@ -166,8 +166,41 @@ class RSAPublicKey:
         get_backend(backend).verify(self, signature, data, algorithm)
 
 
+class _EncryptedPKCS8:
+    """The encrypted PKCS#8 encoders that RSA and EC private keys
+    share."""
+
+    def to_encrypted_der(
+        self,
+        password: Password,
+        *,
+        scheme: Optional[PasswordEncryption] = None,
+        backend: BackendLike = None,
+    ) -> bytes:
+        """Encode the key as encrypted PKCS#8 DER; see
+        :func:`encrypt_private_key`."""
+        key = cast("PrivateKey", self)
+        return encrypt_private_key(
+            key, password, scheme=scheme, backend=backend
+        )
+
+    def to_encrypted_pem(
+        self,
+        password: Password,
+        *,
+        scheme: Optional[PasswordEncryption] = None,
+        backend: BackendLike = None,
+    ) -> str:
+        """Encode the key as ``ENCRYPTED PRIVATE KEY`` PEM; see
+        :func:`encrypt_private_key`."""
+        encrypted = self.to_encrypted_der(
+            password, scheme=scheme, backend=backend
+        )
+        return pem.encode(pem.ENCRYPTED_PRIVATE_KEY_LABEL, encrypted)
+
+
 @dataclass(frozen=True)
-class RSAPrivateKey:
+class RSAPrivateKey(_EncryptedPKCS8):
     """An RSA private key with its CRT values (RFC 8017 section 3.2).
 
     Attributes:
@@ -279,33 +312,6 @@ class RSAPrivateKey:
             else ("PRIVATE KEY")
         )
         return pem.encode(label, self.to_der(format))
-
-    def to_encrypted_der(
-        self,
-        password: Password,
-        *,
-        scheme: Optional[PasswordEncryption] = None,
-        backend: BackendLike = None,
-    ) -> bytes:
-        """Encode the key as encrypted PKCS#8 DER; see
-        :func:`encrypt_private_key`."""
-        return encrypt_private_key(
-            self, password, scheme=scheme, backend=backend
-        )
-
-    def to_encrypted_pem(
-        self,
-        password: Password,
-        *,
-        scheme: Optional[PasswordEncryption] = None,
-        backend: BackendLike = None,
-    ) -> str:
-        """Encode the key as ``ENCRYPTED PRIVATE KEY`` PEM; see
-        :func:`encrypt_private_key`."""
-        encrypted = encrypt_private_key(
-            self, password, scheme=scheme, backend=backend
-        )
-        return pem.encode(pem.ENCRYPTED_PRIVATE_KEY_LABEL, encrypted)
 
     def sign(
         self,
@@ -444,7 +450,7 @@ class ECPublicKey:
 
 
 @dataclass(frozen=True)
-class ECPrivateKey:
+class ECPrivateKey(_EncryptedPKCS8):
     """An EC private key with its public point.
 
     Attributes:
@@ -526,33 +532,6 @@ class ECPrivateKey:
             else ("PRIVATE KEY")
         )
         return pem.encode(label, self.to_der(format))
-
-    def to_encrypted_der(
-        self,
-        password: Password,
-        *,
-        scheme: Optional[PasswordEncryption] = None,
-        backend: BackendLike = None,
-    ) -> bytes:
-        """Encode the key as encrypted PKCS#8 DER; see
-        :func:`encrypt_private_key`."""
-        return encrypt_private_key(
-            self, password, scheme=scheme, backend=backend
-        )
-
-    def to_encrypted_pem(
-        self,
-        password: Password,
-        *,
-        scheme: Optional[PasswordEncryption] = None,
-        backend: BackendLike = None,
-    ) -> str:
-        """Encode the key as ``ENCRYPTED PRIVATE KEY`` PEM; see
-        :func:`encrypt_private_key`."""
-        encrypted = encrypt_private_key(
-            self, password, scheme=scheme, backend=backend
-        )
-        return pem.encode(pem.ENCRYPTED_PRIVATE_KEY_LABEL, encrypted)
 
     def sign(
         self,
