@@ -103,8 +103,9 @@ def _decode_pss_params(
 
 
 #: The EcpkParameters DER of each supported named curve: its OID. Nearly
-#: every EC key and certificate holds one of these, and matching the bytes
-#: skips a pyasn1 decode (about 5% of parsing an EC certificate).
+#: every EC key and certificate contains one of these, and matching the
+#: bytes skips a pyasn1 decode, an estimated 4 to 7% of parsing an EC
+#: certificate (cProfile of a 5,000-certificate inspect).
 _NAMED_CURVE_PARAMETERS = {
     _encode_named_curve(curve): curve for curve in CURVES
 }

@@ -287,8 +287,8 @@ def _make_repr(fields: tuple[Field, ...]) -> Callable[[Any], str]:
 
     @reprlib.recursive_repr()
     def __repr__(self: Any) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-        return f"{self.__class__.__qualname__}({shown})"
+        listed = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{self.__class__.__qualname__}({listed})"
 
     return __repr__
 

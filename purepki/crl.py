@@ -631,7 +631,7 @@ def load_crls(
 ) -> list[CertificateRevocationList]:
     """Read every CRL of a file: ``X509 CRL`` PEM blocks, or one DER CRL.
 
-    PEM and DER are told apart by content. Text outside the PEM armour is
+    PEM and DER are recognized by content. Text outside the PEM armour is
     ignored, and blocks that are not CRLs are skipped.
 
     Raises:

@@ -25,7 +25,7 @@ def _verify(
     )
 
 
-def _openssl_says_revoked(
+def _openssl_reports_revoked(
     openssl: str, files: dict[str, Path], crl: str
 ) -> bool:
     completed = subprocess.run(
@@ -50,7 +50,7 @@ def test_crl_not_revoked(
     )
     assert code == 0
     assert "revocation leaf" in out
-    assert not _openssl_says_revoked(openssl, openssl_ca, "before.crl")
+    assert not _openssl_reports_revoked(openssl, openssl_ca, "before.crl")
 
 
 def test_crl_revoked_exit_code(
@@ -65,7 +65,7 @@ def test_crl_revoked_exit_code(
     assert "revoked" in out
     assert "keyCompromise" in out
     assert "RFC 5280 section 6.3" in err
-    assert _openssl_says_revoked(openssl, openssl_ca, "after.crl")
+    assert _openssl_reports_revoked(openssl, openssl_ca, "after.crl")
 
 
 def test_crl_revoked_json(

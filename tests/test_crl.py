@@ -845,9 +845,9 @@ def test_newer_crl_releases_hold(
 ) -> None:
     """A later CRL of the same scope replaces an earlier one: a serial
     on hold in CRL 1 and gone from CRL 2 is not revoked."""
-    held = [(pki["leaf"].serial_number, [reason_code(6)])]
+    on_hold = [(pki["leaf"].serial_number, [reason_code(6)])]
     older = intermediate_crl(
-        pki, backend, revoked=held, extensions=[crl_number(1)]
+        pki, backend, revoked=on_hold, extensions=[crl_number(1)]
     )
     newer = intermediate_crl(
         pki,
@@ -881,7 +881,7 @@ def test_crl_number_orders_before_this_update(
     pki: dict[str, Any], backend: Backend
 ) -> None:
     """The cRLNumber decides which CRL is newer (RFC 5280 section
-    5.2.3), even when thisUpdate says otherwise."""
+    5.2.3), even when the other CRL has the later thisUpdate."""
     numbered_later = intermediate_crl(pki, backend, extensions=[crl_number(5)])
     dated_later = intermediate_crl(
         pki,
